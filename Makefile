@@ -1,0 +1,35 @@
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run install test lint demo messages clean
+
+run: install
+	$(BIN)/profploeg migrate --noinput
+	$(BIN)/profploeg demo
+	$(BIN)/profploeg runserver $(HOST)
+
+install: $(BIN)/.installed
+
+$(BIN)/.installed: pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+test: install
+	$(BIN)/ruff check src benchmarks
+	$(BIN)/profploeg makemigrations --check --dry-run
+	$(BIN)/profploeg test profploeg --parallel 2 --noinput
+
+lint: install
+	$(BIN)/ruff check --fix src benchmarks
+	$(BIN)/ruff format src benchmarks
+
+messages: install
+	cd src/profploeg && ../../$(BIN)/profploeg makemessages -l nl_BE -l en --no-obsolete
+	cd src/profploeg && ../../$(BIN)/profploeg compilemessages
+
+clean:
+	rm -rf $(VENV) profploeg.sqlite3 media staticfiles

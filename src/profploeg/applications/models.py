@@ -1,0 +1,224 @@
+import datetime
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from profploeg.lib.dates import end_of_day
+from profploeg.municipalities.models import Municipality
+from profploeg.programmes.models import Round, Theme
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ApplicationQuerySet":
+        """Staff and experts see every application; a municipality its own (and those of the
+        municipalities it merged from); a province those of its municipalities."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role in (user.Role.STAFF, user.Role.EXPERT):
+            return self
+        if user.role == user.Role.MUNICIPALITY:
+            return self.filter(
+                Q(municipality_id=user.municipality_id)
+                | Q(municipality__merged_into_id=user.municipality_id)
+            )
+        if user.role == user.Role.PROVINCE:
+            return self.filter(municipality__province_id=user.province_id)
+        return self.none()
+
+    def in_round(self, round_: Round) -> "ApplicationQuerySet":
+        return self.filter(round=round_)
+
+    def with_status_on(self, day: datetime.date) -> "ApplicationQuerySet":
+        """Annotate `status_on`: the status at the end of that day, from the recorded transitions.
+
+        Applications not yet submitted on that day are left out."""
+        latest = (
+            Transition.objects.filter(application=OuterRef("pk"), at__lte=end_of_day(day))
+            .order_by("-at", "-pk")
+            .values("to_status")[:1]
+        )
+        return self.annotate(status_on=Subquery(latest)).filter(status_on__isnull=False)
+
+    def awaiting_follow_up(self) -> "ApplicationQuerySet":
+        """Inadmissible or deferred, and the province has not closed the follow-up."""
+        return self.filter(
+            status__in=[Application.Status.INADMISSIBLE, Application.Status.DEFERRED]
+        ).exclude(referral__outcome__in=[Referral.Outcome.REAPPLIED, Referral.Outcome.DECLINED])
+
+
+class Application(models.Model):
+    """A municipality's request for guidance (aanvraag) in one round."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        ADMISSIBLE = "admissible", _("Admissible")
+        INADMISSIBLE = "inadmissible", _("Inadmissible")
+        ACCEPTED = "accepted", _("Accepted")
+        DEFERRED = "deferred", _("Deferred")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # (from, to) -> (role that may make it, reason required)
+    TRANSITIONS = {
+        (Status.SUBMITTED, Status.ADMISSIBLE): ("staff", False),
+        (Status.SUBMITTED, Status.INADMISSIBLE): ("staff", True),
+        (Status.ADMISSIBLE, Status.ACCEPTED): ("staff", False),
+        (Status.ADMISSIBLE, Status.DEFERRED): ("staff", True),
+        (Status.SUBMITTED, Status.WITHDRAWN): ("municipality", False),
+    }
+    # Statuses reached only by passing the admissibility check.
+    ADMITTED = (Status.ADMISSIBLE, Status.ACCEPTED, Status.DEFERRED)
+
+    round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, related_name="applications", verbose_name=_("round")
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("municipality"),
+    )
+    submitted_at = models.DateTimeField(_("received at"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    contact_name = models.CharField(_("contact person"), max_length=200)
+    contact_email = models.EmailField(_("contact email"))
+    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    question = models.TextField(_("question or need"))
+    themes = models.ManyToManyField(Theme, blank=True, verbose_name=_("themes"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
+    )
+    # Bumped on every transition: a decision made on a stale page is refused, not lost.
+    version = models.PositiveIntegerField(default=1)
+    previous_application = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reapplications",
+        verbose_name=_("earlier application"),
+    )
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "municipality"],
+                condition=~Q(status="withdrawn"),
+                name="one_live_application_per_round",
+            )
+        ]
+        indexes = [models.Index(fields=["round", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} – {self.round}"
+
+    @property
+    def status_label(self) -> str:
+        return self.Status(self.status).label
+
+    def allowed_transitions(self, role: str) -> list[str]:
+        return [
+            to
+            for (frm, to), (who, _reason) in self.TRANSITIONS.items()
+            if frm == self.status and who == role
+        ]
+
+
+class Transition(models.Model):
+    """One step of an application's history: from, to, when, by whom and why."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(max_length=20, choices=Application.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Application.Status.choices)
+    at = models.DateTimeField(_("at"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["application", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} → {self.to_status}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # Never trust the uploaded name on disk; keep it only for display.
+    return f"attachments/{instance.application_id}/{uuid.uuid4().hex}.pdf"
+
+
+class Attachment(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return PurePath(self.original_name).name
+
+
+class Referral(models.Model):
+    """The province's follow-up of an inadmissible or deferred application."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Contacted, no outcome yet")
+        REAPPLIED = "reapplied", _("Re-applies in a later round")
+        DECLINED = "declined", _("Declines")
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="referral"
+    )
+    contacted_on = models.DateField(_("contacted on"))
+    contacted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.application} – {self.get_outcome_display()}"
+
+
+class Message(models.Model):
+    """A notification to a municipality: kept here to read, and emailed by a background task."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="messages"
+    )
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, null=True, blank=True, related_name="messages"
+    )
+    recipient_email = models.EmailField()
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -1,0 +1,75 @@
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+FLEMISH_REGION = "02000"
+
+
+class Province(models.Model):
+    refnis = models.CharField(_("REFNIS code"), max_length=5, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["refnis"]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MunicipalityQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date) -> "MunicipalityQuerySet":
+        """Municipalities that existed on that day (before or after the 2025 mergers)."""
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+        )
+
+    def current(self) -> "MunicipalityQuerySet":
+        return self.filter(valid_until__isnull=True)
+
+
+class Municipality(models.Model):
+    refnis = models.CharField(_("REFNIS code"), max_length=5, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="municipalities")
+    # Null means "since before the programme": we only track the 2025 mergers.
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        verbose_name=_("merged into"),
+    )
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | Q(valid_until__isnull=False),
+                name="merged_municipality_has_end_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def current(self) -> "Municipality":
+        """The municipality as it is now: itself, or the one it merged into."""
+        return self.merged_into if self.merged_into_id else self
+
+    @property
+    def display_then_and_now(self) -> str:
+        if self.merged_into_id:
+            return f"{self.name} (nu {self.merged_into.name})"
+        return self.name

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", views.healthz, name="healthz"),
+    path("", views.home, name="home"),
+    path("accounts/", include("profploeg.accounts.urls")),
+    path("programmes/", include("profploeg.programmes.urls")),
+    path("applications/", include("profploeg.applications.urls")),
+    path("reports/", include("profploeg.reports.urls")),
+    path("admin/", admin.site.urls),
+]
