@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "profploeg.programmes",
     "profploeg.applications",
     "profploeg.reports",
+    "profploeg.demo",
 ]
 
 MIDDLEWARE = [

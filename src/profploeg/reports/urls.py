@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "reports"
 
-urlpatterns = []
+urlpatterns = [
+    path("programmes/<int:pk>/status/", views.status, name="status"),
+]

@@ -1,0 +1,48 @@
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from profploeg.programmes.models import Programme
+from profploeg.reports import exports
+from profploeg.reports.status import programme_for, status_report
+
+
+class Command(BaseCommand):
+    help = "Reports, computed from recorded history as of any date."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="report", required=True)
+        status = sub.add_parser("status", help="Where every application stands on a date.")
+        status.add_argument(
+            "--as-of",
+            type=datetime.date.fromisoformat,
+            default=None,
+            help="YYYY-MM-DD, default today",
+        )
+        status.add_argument("--format", choices=sorted(exports.FORMATS), default="json")
+        status.add_argument(
+            "--programme",
+            type=int,
+            default=None,
+            help="programme id (default: the latest published by the date)",
+        )
+        status.add_argument("--round", type=int, default=None, dest="round_number")
+        status.add_argument("--output", default=None, help="file to write (default stdout)")
+
+    def handle(self, *args, report, as_of, format, programme, round_number, output, **options):
+        as_of = as_of or timezone.localdate()
+        try:
+            chosen = programme_for(as_of, programme)
+        except Programme.DoesNotExist as error:
+            raise CommandError(str(error) or "No such programme.") from error
+        data = status_report(programme=chosen, as_of=as_of, round_number=round_number)
+        content = exports.render(data, format)
+        if output:
+            mode = "wb" if isinstance(content, bytes) else "w"
+            with open(output, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as f:
+                f.write(content)
+        elif isinstance(content, bytes):
+            raise CommandError("Binary formats need --output FILE.")
+        else:
+            self.stdout.write(content)
