@@ -4,6 +4,8 @@ import csv
 import io
 import json
 
+from django.core.serializers.json import DjangoJSONEncoder
+
 MUNICIPALITY_COLUMNS = [
     "round",
     "refnis",
@@ -18,7 +20,7 @@ MUNICIPALITY_COLUMNS = [
 
 
 def as_json(report: dict) -> str:
-    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(report, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder) + "\n"
 
 
 def as_csv(report: dict) -> str:

@@ -1,5 +1,7 @@
 """The status report: where every application stands on a date, computed from recorded history.
 
+Values are Python dates, Decimals and ints; each export format serialises them its own way.
+
 One function computes the figures; the page, the CLI and the downloads all render its result."""
 
 import datetime
@@ -36,7 +38,7 @@ def municipality_row(application: Application) -> dict:
         "name_now": municipality.current.name,
         "refnis_now": municipality.current.refnis,
         "province": municipality.province.name,
-        "received": local_date(application.submitted_at).isoformat(),
+        "received": local_date(application.submitted_at),
         "status": application.status_on,
         "status_label": str(Status(application.status_on).label),
         "reason": application.reason_on
@@ -71,8 +73,8 @@ def status_report(
     report_rounds = [
         {
             "number": r.number,
-            "opens_on": r.opens_on.isoformat(),
-            "deadline": r.deadline.isoformat(),
+            "opens_on": r.opens_on,
+            "deadline": r.deadline,
             **round_figures(statuses_by_round[r.pk]),
             "municipalities": rows_by_round[r.pk],
         }
@@ -83,13 +85,13 @@ def status_report(
         "programme": {
             "id": programme.pk,
             "title": programme.title,
-            "published_on": programme.published_on.isoformat(),
+            "published_on": programme.published_on,
         },
-        "as_of": as_of.isoformat(),
+        "as_of": as_of,
         "rounds": report_rounds,
         "info_sessions": [
             {
-                "date": session.held_on.isoformat(),
+                "date": session.held_on,
                 "title": session.title,
                 "registrations": session.registrations,
                 "attendees": session.attendees,

@@ -156,8 +156,8 @@ class SubmissionTests(BaseTestCase):
             application = self.submit(day=datetime.date(2021, 8, 14))
         self.assertEqual(application.round, self.round2)
         message = application.messages.get()
-        self.assertIn("na de indieningsdatum van Ronde 1", message.body)
-        self.assertIn("opgenomen in Ronde 2", message.body)
+        self.assertIn("na de indieningsdatum van ronde 1", message.body)
+        self.assertIn("opgenomen in ronde 2", message.body)
         self.assertEqual(mail.outbox[0].body, message.body)
 
     def test_application_after_the_last_deadline_is_refused(self):

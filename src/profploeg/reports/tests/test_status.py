@@ -1,0 +1,192 @@
+import csv
+import datetime
+import io
+import json
+
+from django.core.management import call_command
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from profploeg.applications.models import Application
+from profploeg.lib.dates import at_brussels
+from profploeg.programmes.models import Programme
+from profploeg.reports.status import status_report
+from profploeg.test import PASSWORD, BaseTestCase, municipality
+
+Status = Application.Status
+
+
+def report_json(*args: str) -> dict:
+    out = io.StringIO()
+    call_command("report", "status", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+class DemoFiguresTests(TestCase):
+    """The figures of the minister's answer, from the demo's recorded history."""
+
+    @classmethod
+    def setUpTestData(cls):
+        call_command("demo", stdout=io.StringIO())
+
+    def test_report_of_31_january_2022_shows_the_seed_figures(self):
+        report = report_json("--as-of", "2022-01-31", "--format", "json")
+        round1, round2 = report["rounds"]
+        self.assertEqual(
+            {
+                k: round1[k]
+                for k in (
+                    "number",
+                    "deadline",
+                    "submitted",
+                    "admissible",
+                    "inadmissible",
+                    "deferred",
+                    "accepted",
+                )
+            },
+            {
+                "number": 1,
+                "deadline": "2021-08-13",
+                "submitted": 35,
+                "admissible": 34,
+                "inadmissible": 1,
+                "deferred": 1,
+                "accepted": 33,
+            },
+        )
+        self.assertEqual(
+            {
+                k: round2[k]
+                for k in (
+                    "number",
+                    "deadline",
+                    "submitted",
+                    "admissible",
+                    "inadmissible",
+                    "deferred",
+                    "accepted",
+                )
+            },
+            {
+                "number": 2,
+                "deadline": "2021-11-12",
+                "submitted": 50,
+                "admissible": 50,
+                "inadmissible": 0,
+                "deferred": 0,
+                "accepted": 50,
+            },
+        )
+        self.assertEqual(report["info_sessions"][0]["date"], "2021-06-25")
+        self.assertEqual(report["info_sessions"][0]["attendees"], 122)
+        self.assertEqual(report["capacity"], {"planned": 83, "accepted": 83, "remaining": 0})
+        self.assertEqual(len(round1["municipalities"]), 35)
+        self.assertLessEqual({"refnis", "name", "status"}, set(round1["municipalities"][0]))
+
+    def test_the_two_late_applications_and_two_reapplications_are_in_round_2(self):
+        round2 = Programme.objects.get(title__startswith="Profploeg: begeleiding").rounds.get(
+            number=2
+        )
+        late = round2.applications.filter(
+            submitted_at__date__gt=datetime.date(2021, 8, 13),
+            submitted_at__date__lt=datetime.date(2021, 9, 10),
+        )
+        self.assertGreaterEqual(late.count(), 2)
+        self.assertEqual(round2.applications.exclude(previous_application=None).count(), 2)
+
+    def test_demo_spreads_over_the_five_provinces_and_loads_twice_without_change(self):
+        report = report_json("--as-of", "2022-01-31")
+        provinces = {m["province"] for r in report["rounds"] for m in r["municipalities"]}
+        self.assertEqual(len(provinces), 5)
+        before = Application.objects.count()
+        call_command("demo", stdout=io.StringIO())
+        self.assertEqual(Application.objects.count(), before)
+
+    def test_on_the_round_1_deadline_nothing_was_decided_yet(self):
+        report = report_json("--as-of", "2021-08-13", "--format", "json")
+        self.assertEqual(len(report["rounds"]), 1)
+        round1 = report["rounds"][0]
+        self.assertEqual(round1["submitted"], 35)
+        self.assertEqual(round1["awaiting_decision"], 35)
+        self.assertEqual(round1["accepted"], 0)
+
+
+class AsOfTests(BaseTestCase):
+    def test_report_on_each_date_shows_what_was_true_then(self):
+        a = self.submit(self.lier, day=datetime.date(2021, 8, 1))
+        b = self.submit(self.brugge, day=datetime.date(2021, 8, 10))
+        self.decide(a, Status.ADMISSIBLE, at=at_brussels(datetime.date(2021, 8, 20)))
+        self.decide(
+            b, Status.INADMISSIBLE, reason="Onvolledig", at=at_brussels(datetime.date(2021, 8, 20))
+        )
+        self.decide(a, Status.ACCEPTED, at=at_brussels(datetime.date(2021, 9, 10)))
+        expected = {
+            datetime.date(2021, 7, 31): (0, 0, 0, 0),
+            datetime.date(2021, 8, 1): (1, 0, 0, 0),
+            datetime.date(2021, 8, 10): (2, 0, 0, 0),
+            datetime.date(2021, 8, 20): (2, 1, 1, 0),
+            datetime.date(2021, 9, 9): (2, 1, 1, 0),
+            datetime.date(2021, 9, 10): (2, 1, 1, 1),
+        }
+        for day, (submitted, admissible, inadmissible, accepted) in expected.items():
+            with self.subTest(day=day):
+                round1 = status_report(programme=self.programme, as_of=day)["rounds"][0]
+                self.assertEqual(
+                    (
+                        round1["submitted"],
+                        round1["admissible"],
+                        round1["inadmissible"],
+                        round1["accepted"],
+                    ),
+                    (submitted, admissible, inadmissible, accepted),
+                )
+        brugge = status_report(programme=self.programme, as_of=datetime.date(2021, 9, 10))
+        row = next(m for m in brugge["rounds"][0]["municipalities"] if m["name"] == "Brugge")
+        self.assertEqual((row["status"], row["reason"]), ("inadmissible", "Onvolledig"))
+
+    def test_report_query_count_does_not_grow_with_applications(self):
+        def count_queries() -> int:
+            with CaptureQueriesContext(connection) as ctx:
+                status_report(programme=self.programme, as_of=datetime.date(2021, 12, 31))
+            return len(ctx)
+
+        self.submit(self.lier)
+        few = count_queries()
+        for name in ["Gent", "Mechelen", "Leuven", "Aalst", "Genk", "Roeselare"]:
+            self.submit(municipality(name))
+        self.assertEqual(count_queries(), few)
+
+
+class StatusPageTests(BaseTestCase):
+    def setUp(self):
+        self.url = reverse("reports:status", args=[self.programme.pk])
+
+    def test_staff_sees_the_report_as_of_a_date(self):
+        self.submit(self.lier, day=datetime.date(2021, 8, 1))
+        self.client.login(username="sam", password=PASSWORD)
+        response = self.client.get(self.url, {"as_of": "2021-08-05"})
+        self.assertContains(response, "Lier")
+        self.assertContains(response, "13 augustus 2021")
+
+    def test_csv_download_has_one_row_per_application(self):
+        self.submit(self.lier)
+        self.submit(self.brugge)
+        self.client.login(username="eva", password=PASSWORD)
+        response = self.client.get(self.url, {"as_of": "2021-12-31", "format": "csv"})
+        rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+        self.assertEqual(sorted(r["name"] for r in rows), ["Brugge", "Lier"])
+        self.assertEqual(rows[0]["status"], "submitted")
+
+    def test_municipality_and_province_users_may_not_see_the_programme_report(self):
+        for username in ("alice", "paula", "oscar"):
+            with self.subTest(username=username):
+                self.client.login(username=username, password=PASSWORD)
+                self.assertEqual(self.client.get(self.url).status_code, 403)
+
+    def test_anonymous_user_is_sent_to_login(self):
+        response = self.client.get(self.url)
+        self.assertEqual(response.status_code, 302)
+        self.assertIn(reverse("accounts:login"), response["Location"])
