@@ -1,0 +1,90 @@
+"""The staff table of a round at 40, 400 and 4,000 applications, next to a trivial page, in one run.
+
+Goal (issue 2): within 1.5x of a trivial page; at most 10 queries whatever the size.
+A municipality has one live application per round, so beyond the 312 municipalities the extra
+applications are withdrawn ones: the table lists them all the same."""
+
+import datetime
+import random
+
+from common import report, setup_django, time_get
+
+SIZES = [40, 400, 4000]
+
+
+def make_round(size: int, municipalities: list, rng: random.Random):
+    from profploeg.applications.models import Application, Transition
+    from profploeg.lib.dates import at_brussels
+    from profploeg.programmes.models import Programme, Round, Theme
+
+    programme = Programme.objects.create(
+        title=f"Bench {size}", published_on=datetime.date(2021, 6, 1), capacity=size, budget_eur=1
+    )
+    round_ = Round.objects.create(
+        programme=programme,
+        number=1,
+        opens_on=datetime.date(2021, 6, 1),
+        deadline=datetime.date(2021, 12, 31),
+    )
+    live = ["submitted", "admissible", "inadmissible", "accepted", "deferred"]
+    applications = Application.objects.bulk_create(
+        [
+            Application(
+                round=round_,
+                municipality=municipalities[i % len(municipalities)],
+                submitted_at=at_brussels(
+                    datetime.date(2021, 7, 1) + datetime.timedelta(days=i % 150)
+                ),
+                contact_name="Contact",
+                contact_email="contact@example.be",
+                question="Hoe maken we onze kern bedrijviger? " * 5,
+                status=rng.choice(live) if i < len(municipalities) else "withdrawn",
+            )
+            for i in range(size)
+        ],
+        batch_size=1000,
+    )
+    Transition.objects.bulk_create(
+        [Transition(application=a, to_status="submitted", at=a.submitted_at) for a in applications],
+        batch_size=1000,
+    )
+    themes = list(Theme.objects.all())
+    Application.themes.through.objects.bulk_create(
+        [Application.themes.through(application=a, theme=rng.choice(themes)) for a in applications],
+        batch_size=1000,
+    )
+    return round_
+
+
+def main() -> None:
+    setup_django()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from profploeg.accounts.models import User
+    from profploeg.municipalities.models import Municipality
+
+    staff = User.objects.create_user("bench", password="bench-password", role="staff")
+    municipalities = list(Municipality.objects.all())
+    rng = random.Random(4)
+    client = Client()
+    client.force_login(staff)
+    trivial = time_get(client, "/healthz")
+    rows = [("trivial page (/healthz)", trivial)]
+    for size in SIZES:
+        url = reverse("applications:round", args=[make_round(size, municipalities, rng).pk])
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url, secure=True)
+        rows.append(
+            (
+                f"round table, {size} applications ({len(queries)} queries)",
+                time_get(client, url, repeat=5),
+            )
+        )
+    report(rows, trivial)
+
+
+if __name__ == "__main__":
+    main()
