@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "profploeg.municipalities",
     "profploeg.programmes",
     "profploeg.applications",
+    "profploeg.trajectories",
     "profploeg.reports",
     "profploeg.demo",
 ]

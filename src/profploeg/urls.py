@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("profploeg.accounts.urls")),
     path("programmes/", include("profploeg.programmes.urls")),
     path("applications/", include("profploeg.applications.urls")),
+    path("trajectories/", include("profploeg.trajectories.urls")),
     path("reports/", include("profploeg.reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,837 @@
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from profploeg.accounts.models import User
+from profploeg.applications.models import Application
+from profploeg.programmes import services as programme_services
+from profploeg.programmes.models import Programme
+
+from .models import (
+    FULL_DAY,
+    HALF_DAY,
+    Assignment,
+    DayRate,
+    Expert,
+    ExpertiseArea,
+    Intake,
+    IntakeForm,
+    IntakeNotice,
+    Offer,
+    OfferAmendment,
+    Organisation,
+    PersonDayCorrection,
+    PersonDayEntry,
+    Trajectory,
+    TrajectoryEvent,
+    entry_cost,
+)
+from .tasks import send_intake_notice
+
+Status = Trajectory.Status
+
+
+def require_staff(user: User) -> None:
+    if not (user.is_active and user.role == User.Role.STAFF):
+        raise PermissionDenied(_("Only programme staff can do this."))
+
+
+def require_team(user: User) -> None:
+    """Programme staff and the experts of the profploeg run intakes and trajectories."""
+    if not (user.is_active and user.role in (User.Role.STAFF, User.Role.EXPERT)):
+        raise PermissionDenied(_("Only programme staff and experts can do this."))
+
+
+def check_not_future(day: datetime.date, field: str) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({field: _("%(day)s is in the future.") % {"day": day}})
+
+
+def check_half_days(value: Decimal, field: str) -> None:
+    if value <= 0 or (value * 2) % 1 != 0:
+        raise ValidationError(
+            {field: _("Give person-days in half days (0.5, 1, 1.5, …), more than zero.")}
+        )
+
+
+# Experts, rates and the offer
+
+
+@transaction.atomic
+def create_expert(
+    *,
+    by: User,
+    name: str,
+    organisation: str,
+    day_rate_eur: Decimal,
+    rate_valid_from: datetime.date,
+    email: str = "",
+    expertise_areas: Iterable[ExpertiseArea] = (),
+    user: User | None = None,
+) -> Expert:
+    """Register an expert of the consortium with a first day rate."""
+    require_staff(by)
+    if user is not None and user.role != User.Role.EXPERT:
+        raise ValidationError({"user": _("Link only a user account with the expert role.")})
+    organisation_row, _created = Organisation.objects.get_or_create(name=organisation.strip())
+    expert = Expert(name=name.strip(), email=email, organisation=organisation_row, user=user)
+    expert.full_clean()
+    expert.save()
+    expert.expertise_areas.set(expertise_areas)
+    set_day_rate(by=by, expert=expert, valid_from=rate_valid_from, rate_eur=day_rate_eur)
+    return expert
+
+
+@transaction.atomic
+def set_day_rate(
+    *, by: User, expert: Expert, valid_from: datetime.date, rate_eur: Decimal
+) -> DayRate:
+    """Give an expert a day rate from a date on; entries already registered keep their rate."""
+    require_staff(by)
+    if rate_eur <= 0:
+        raise ValidationError({"rate_eur": _("A day rate must be more than zero.")})
+    if DayRate.objects.filter(expert=expert, valid_from=valid_from).exists():
+        raise ValidationError(
+            {
+                "valid_from": _(
+                    "%(expert)s already has a rate from %(day)s; pick another date or ask an "
+                    "administrator to correct it."
+                )
+                % {"expert": expert.name, "day": valid_from}
+            }
+        )
+    return DayRate.objects.create(
+        expert=expert, valid_from=valid_from, rate_eur=rate_eur, created_by=by
+    )
+
+
+@transaction.atomic
+def create_offer(
+    *,
+    by: User,
+    programme: Programme,
+    total_eur: Decimal,
+    capacity: int,
+    average_person_days: Decimal,
+    valid_from: datetime.date,
+    valid_until: datetime.date | None = None,
+) -> Offer:
+    """Record the consortium's offer for a programme: total amount, capacity, average trajectory."""
+    require_staff(by)
+    if Offer.objects.filter(programme=programme).exists():
+        raise ValidationError(
+            _("%(programme)s already has an offer: amend it instead.") % {"programme": programme}
+        )
+    offer = Offer(
+        programme=programme,
+        total_eur=total_eur,
+        capacity=capacity,
+        average_person_days=average_person_days,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+    offer.full_clean()
+    offer.save()
+    return offer
+
+
+@transaction.atomic
+def amend_offer(
+    *,
+    by: User,
+    offer: Offer,
+    effective_on: datetime.date,
+    total_eur: Decimal,
+    capacity: int,
+    reason: str,
+) -> OfferAmendment:
+    """Change the offer's total and capacity from a date on; earlier dates keep the old figures."""
+    require_staff(by)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the offer changes (e.g. the decision).")})
+    if effective_on < offer.valid_from:
+        raise ValidationError(
+            {"effective_on": _("An amendment cannot take effect before the offer itself.")}
+        )
+    consumed = PersonDayEntry.objects.filter(
+        trajectory__application__round__programme=offer.programme_id
+    ).aggregate(eur=Sum(entry_cost()))["eur"] or Decimal("0")
+    if total_eur < consumed:
+        raise ValidationError(
+            {
+                "total_eur": _(
+                    "The total cannot drop below what has already been spent (€ %(consumed)s)."
+                )
+                % {"consumed": consumed}
+            }
+        )
+    amendment = OfferAmendment.objects.create(
+        offer=offer,
+        effective_on=effective_on,
+        total_eur=total_eur,
+        capacity=capacity,
+        reason=reason,
+        by=by,
+        recorded_at=timezone.now(),
+    )
+    # The programme shows the figures in force today; the offer keeps their history.
+    total_now, capacity_now = offer.in_force_on(timezone.localdate())
+    programme_services.update_programme(
+        programme=offer.programme, by=by, budget_eur=total_now, capacity=capacity_now
+    )
+    return amendment
+
+
+# Intakes
+
+
+def intake_recipients(intake: Intake) -> list[str]:
+    """The municipality's contact and users, and the invited experts."""
+    application = intake.application
+    emails = [application.contact_email]
+    emails += User.objects.filter(
+        role=User.Role.MUNICIPALITY, municipality=application.municipality_id, is_active=True
+    ).values_list("email", flat=True)
+    emails += [expert.contact_email for expert in intake.experts.select_related("user")]
+    unique = []
+    for email in emails:
+        if email and email.lower() not in {e.lower() for e in unique}:
+            unique.append(email)
+    return unique
+
+
+def send_notice(intake: Intake, kind: str) -> IntakeNotice:
+    """Keep the calendar message and email it once the transaction commits."""
+    notice = IntakeNotice.objects.create(
+        intake=intake, kind=kind, sequence=intake.sequence, recipients=intake_recipients(intake)
+    )
+    transaction.on_commit(lambda: send_intake_notice.enqueue(notice_id=notice.pk))
+    return notice
+
+
+def check_meeting(
+    *, planned_at: datetime.datetime, location: str, video_url: str, duration_minutes: int
+) -> None:
+    if planned_at <= timezone.now():
+        raise ValidationError({"planned_at": _("Plan the intake at a moment in the future.")})
+    if not (location.strip() or video_url.strip()):
+        raise ValidationError({"location": _("Give a place or a video link.")})
+    if not 15 <= duration_minutes <= 480:
+        raise ValidationError(
+            {"duration_minutes": _("An intake lasts between 15 minutes and 8 hours.")}
+        )
+
+
+@transaction.atomic
+def plan_intake(
+    *,
+    by: User,
+    application: Application,
+    planned_at: datetime.datetime,
+    location: str = "",
+    video_url: str = "",
+    participants: str = "",
+    experts: Sequence[Expert] = (),
+    duration_minutes: int = 90,
+) -> Intake:
+    """Plan the intake of an accepted application and invite the municipality and experts."""
+    require_team(by)
+    if application.status != Application.Status.ACCEPTED:
+        raise ValidationError(_("Only an accepted application gets an intake."))
+    if Intake.objects.live().filter(application=application).exists():
+        raise ValidationError(
+            _("%(municipality)s already has an intake: change that one instead.")
+            % {"municipality": application.municipality}
+        )
+    check_meeting(
+        planned_at=planned_at,
+        location=location,
+        video_url=video_url,
+        duration_minutes=duration_minutes,
+    )
+    intake = Intake.objects.create(
+        application=application,
+        planned_at=planned_at,
+        duration_minutes=duration_minutes,
+        location=location.strip(),
+        video_url=video_url.strip(),
+        participants=participants.strip(),
+        created_by=by,
+    )
+    intake.experts.set(experts)
+    send_notice(intake, IntakeNotice.Kind.INVITATION)
+    return intake
+
+
+def lock_planned_intake(intake: Intake) -> Intake:
+    locked = Intake.objects.select_for_update().get(pk=intake.pk)
+    if locked.status != Intake.Status.PLANNED:
+        raise ValidationError(
+            _("This intake is %(status)s: it can no longer be changed.")
+            % {"status": locked.get_status_display().lower()}
+        )
+    return locked
+
+
+@transaction.atomic
+def reschedule_intake(
+    *,
+    by: User,
+    intake: Intake,
+    planned_at: datetime.datetime,
+    location: str = "",
+    video_url: str = "",
+    participants: str = "",
+    experts: Sequence[Expert] | None = None,
+    duration_minutes: int = 90,
+) -> Intake:
+    """Change a planned intake; everyone invited gets an update of the same calendar event."""
+    require_team(by)
+    intake = lock_planned_intake(intake)
+    check_meeting(
+        planned_at=planned_at,
+        location=location,
+        video_url=video_url,
+        duration_minutes=duration_minutes,
+    )
+    previous_recipients = set(intake_recipients(intake))
+    intake.planned_at = planned_at
+    intake.duration_minutes = duration_minutes
+    intake.location = location.strip()
+    intake.video_url = video_url.strip()
+    intake.participants = participants.strip()
+    intake.sequence += 1
+    intake.save()
+    if experts is not None:
+        intake.experts.set(experts)
+    notice = send_notice(intake, IntakeNotice.Kind.UPDATE)
+    # Someone taken off the invitation still needs to hear that it changed.
+    dropped = sorted(previous_recipients - set(notice.recipients))
+    if dropped:
+        IntakeNotice.objects.filter(pk=notice.pk).update(recipients=notice.recipients + dropped)
+    return intake
+
+
+@transaction.atomic
+def cancel_intake(*, by: User, intake: Intake, reason: str) -> Intake:
+    """Cancel a planned intake; everyone invited gets a cancellation of the calendar event."""
+    require_team(by)
+    intake = lock_planned_intake(intake)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason: the municipality will read it.")})
+    intake.status = Intake.Status.CANCELLED
+    intake.cancel_reason = reason
+    intake.sequence += 1
+    intake.save()
+    send_notice(intake, IntakeNotice.Kind.CANCELLATION)
+    return intake
+
+
+FIVE_B_NAMES = [name for name, _dutch, _label in IntakeForm.FIVE_BS]
+
+
+@transaction.atomic
+def submit_intake_form(
+    *, by: User, application: Application, scores: dict[str, int], comments: dict[str, str]
+) -> IntakeForm:
+    """The municipality scores its centre on the five B's before the intake is held."""
+    own = Application.objects.visible_to(by).filter(pk=application.pk).exists()
+    if not (by.is_active and (by.role == User.Role.STAFF or (by.is_municipality_user and own))):
+        raise PermissionDenied(_("Only the municipality itself fills in its intake form."))
+    if application.status != Application.Status.ACCEPTED:
+        raise ValidationError(_("The intake form is for accepted applications only."))
+    if Intake.objects.filter(application=application, status=Intake.Status.HELD).exists():
+        raise ValidationError(_("The intake has been held: the intake form can no longer change."))
+    fields = {}
+    for name in FIVE_B_NAMES:
+        score = scores.get(name)
+        if score not in (1, 2, 3, 4, 5):
+            raise ValidationError({f"{name}_score": _("Give a score from 1 to 5.")})
+        fields[f"{name}_score"] = score
+        fields[f"{name}_comment"] = comments.get(name, "").strip()
+    form, _created = IntakeForm.objects.update_or_create(
+        application=application,
+        defaults={**fields, "submitted_by": by, "submitted_at": timezone.now()},
+    )
+    return form
+
+
+@dataclass(frozen=True)
+class PlannedAssignment:
+    expert: Expert
+    planned_days: Decimal
+
+
+@transaction.atomic
+def record_intake_outcome(
+    *,
+    by: User,
+    intake: Intake,
+    held_on: datetime.date,
+    agreed_question: str,
+    assignments: Sequence[PlannedAssignment],
+    planned_start: datetime.date,
+    planned_end: datetime.date,
+) -> Trajectory:
+    """Record a held intake: the agreed question becomes a planned trajectory with its experts."""
+    require_team(by)
+    intake = lock_planned_intake(intake)
+    agreed_question = agreed_question.strip()
+    check_not_future(held_on, "held_on")
+    if not agreed_question:
+        raise ValidationError({"agreed_question": _("Write down the question agreed on.")})
+    if planned_end <= planned_start:
+        raise ValidationError({"planned_end": _("The planned end must be after the start.")})
+    if planned_start < held_on:
+        raise ValidationError(
+            {"planned_start": _("A trajectory cannot start before its intake was held.")}
+        )
+    if not assignments:
+        raise ValidationError(_("Assign at least one expert with planned person-days."))
+    experts = [a.expert.pk for a in assignments]
+    if len(set(experts)) != len(experts):
+        raise ValidationError(_("Each expert is assigned once; add up their person-days."))
+    for assignment in assignments:
+        check_half_days(assignment.planned_days, "assignments")
+    intake.status = Intake.Status.HELD
+    intake.held_on = held_on
+    intake.agreed_question = agreed_question
+    intake.save()
+    trajectory = Trajectory.objects.create(
+        application=intake.application,
+        intake=intake,
+        question=agreed_question,
+        created_on=held_on,
+        planned_start=planned_start,
+        planned_end=planned_end,
+    )
+    Assignment.objects.bulk_create(
+        Assignment(
+            trajectory=trajectory,
+            expert=a.expert,
+            planned_days=a.planned_days,
+            assigned_on=held_on,
+        )
+        for a in assignments
+    )
+    record_event(trajectory, from_status="", on=held_on, by=by, note=_("Intake held"))
+    return trajectory
+
+
+# Trajectories
+
+
+def record_event(
+    trajectory: Trajectory, *, from_status: str, on: datetime.date, by: User, note: str = ""
+) -> TrajectoryEvent:
+    return TrajectoryEvent.objects.create(
+        trajectory=trajectory,
+        from_status=from_status,
+        to_status=trajectory.status,
+        phase=trajectory.phase,
+        effective_on=on,
+        recorded_at=timezone.now(),
+        by=by,
+        note=note,
+    )
+
+
+def lock_trajectory(trajectory: Trajectory, *allowed: str) -> Trajectory:
+    locked = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
+    if locked.status not in allowed:
+        raise ValidationError(
+            _("This trajectory is %(status)s: that step is not possible.")
+            % {"status": locked.get_status_display().lower()}
+        )
+    return locked
+
+
+def check_step_date(trajectory: Trajectory, on: datetime.date) -> None:
+    check_not_future(on, "on")
+    last = trajectory.events.aggregate(last=Max("effective_on"))["last"]
+    if last and on < last:
+        raise ValidationError(
+            {
+                "on": _("The trajectory's last step was on %(day)s; pick that date or later.")
+                % {"day": last}
+            }
+        )
+
+
+def check_no_entries_after(trajectory: Trajectory, on: datetime.date) -> None:
+    last = trajectory.entries.aggregate(last=Max("date"))["last"]
+    if last and last > on:
+        raise ValidationError(
+            {
+                "on": _(
+                    "Person-days are registered up to %(day)s: the trajectory cannot end earlier."
+                )
+                % {"day": last}
+            }
+        )
+
+
+@transaction.atomic
+def start_trajectory(*, by: User, trajectory: Trajectory, on: datetime.date) -> Trajectory:
+    """A planned trajectory starts: from then on experts register their person-days on it."""
+    require_team(by)
+    trajectory = lock_trajectory(trajectory, Status.PLANNED)
+    check_step_date(trajectory, on)
+    trajectory.status = Status.RUNNING
+    trajectory.started_on = on
+    trajectory.save()
+    record_event(trajectory, from_status=Status.PLANNED, on=on, by=by)
+    return trajectory
+
+
+@transaction.atomic
+def advance_phase(*, by: User, trajectory: Trajectory, on: datetime.date) -> Trajectory:
+    """A running trajectory moves to the method's next phase (1 → 2 → 3)."""
+    require_team(by)
+    trajectory = lock_trajectory(trajectory, Status.RUNNING)
+    if trajectory.phase >= Trajectory.Phase.REPORT:
+        raise ValidationError(_("The trajectory is in its last phase: complete it instead."))
+    check_step_date(trajectory, on)
+    trajectory.phase += 1
+    trajectory.save()
+    record_event(trajectory, from_status=Status.RUNNING, on=on, by=by)
+    return trajectory
+
+
+@transaction.atomic
+def complete_trajectory(
+    *, by: User, trajectory: Trajectory, on: datetime.date, findings: str, measures: str
+) -> Trajectory:
+    """Complete a trajectory in its last phase with a closing report (findings and measures)."""
+    require_team(by)
+    trajectory = lock_trajectory(trajectory, Status.RUNNING)
+    findings, measures = findings.strip(), measures.strip()
+    if trajectory.phase != Trajectory.Phase.REPORT:
+        raise ValidationError(
+            _("Move the trajectory to phase 3 (report and action plan) before completing it.")
+        )
+    if not findings:
+        raise ValidationError({"findings": _("The closing report needs the findings.")})
+    if not measures:
+        raise ValidationError({"measures": _("The closing report needs recommended measures.")})
+    check_step_date(trajectory, on)
+    check_no_entries_after(trajectory, on)
+    trajectory.status = Status.COMPLETED
+    trajectory.ended_on = on
+    trajectory.findings = findings
+    trajectory.measures = measures
+    trajectory.save()
+    record_event(trajectory, from_status=Status.RUNNING, on=on, by=by)
+    return trajectory
+
+
+@transaction.atomic
+def stop_trajectory(
+    *, by: User, trajectory: Trajectory, on: datetime.date, reason: str
+) -> Trajectory:
+    """Stop a planned or running trajectory early, with the reason why."""
+    require_team(by)
+    trajectory = lock_trajectory(trajectory, Status.PLANNED, Status.RUNNING)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for stopping.")})
+    check_step_date(trajectory, on)
+    check_no_entries_after(trajectory, on)
+    from_status = trajectory.status
+    trajectory.status = Status.STOPPED
+    trajectory.ended_on = on
+    trajectory.stop_reason = reason
+    trajectory.save()
+    record_event(trajectory, from_status=from_status, on=on, by=by, note=reason)
+    return trajectory
+
+
+@transaction.atomic
+def assign_expert(
+    *, by: User, trajectory: Trajectory, expert: Expert, planned_days: Decimal
+) -> Assignment:
+    """Deploy an expert on a trajectory, or change their planned person-days."""
+    require_team(by)
+    trajectory = lock_trajectory(trajectory, Status.PLANNED, Status.RUNNING)
+    check_half_days(planned_days, "planned_days")
+    assignment, _created = Assignment.objects.update_or_create(
+        trajectory=trajectory,
+        expert=expert,
+        defaults={"planned_days": planned_days},
+        create_defaults={"planned_days": planned_days, "assigned_on": timezone.localdate()},
+    )
+    return assignment
+
+
+# Person-days
+
+
+def rate_on(expert: Expert, day: datetime.date) -> Decimal:
+    rate = DayRate.objects.in_force_on(day, expert).first()
+    if rate is None:
+        raise ValidationError(
+            _("%(expert)s has no day rate on %(day)s: programme staff must register one first.")
+            % {"expert": expert.name, "day": day}
+        )
+    return rate["rate_eur"]
+
+
+def entry_problems(
+    *, expert: Expert, trajectory: Trajectory, day: datetime.date, days: Decimal
+) -> list[str]:
+    """What is wrong with one entry on its own (the 1-day total is checked by the caller)."""
+    problems = []
+    if days not in (HALF_DAY, FULL_DAY):
+        problems.append(_("register a half (0.5) or a whole (1) day"))
+    if day > timezone.localdate():
+        problems.append(_("%(day)s is in the future") % {"day": day})
+    if trajectory.started_on is None or day < trajectory.started_on:
+        if trajectory.started_on is None:
+            problems.append(_("the trajectory has not started yet"))
+        else:
+            problems.append(
+                _("the trajectory started on %(start)s, after %(day)s")
+                % {"start": trajectory.started_on, "day": day}
+            )
+    if trajectory.ended_on is not None and day > trajectory.ended_on:
+        problems.append(
+            _("the trajectory ended on %(end)s, before %(day)s")
+            % {"end": trajectory.ended_on, "day": day}
+        )
+    if not Assignment.objects.filter(trajectory=trajectory, expert=expert).exists():
+        problems.append(
+            _("%(expert)s is not assigned to %(trajectory)s")
+            % {"expert": expert.name, "trajectory": trajectory}
+        )
+    return problems
+
+
+def lock_expert(expert: Expert) -> None:
+    """Serialise registrations per expert, so that two at once cannot pass the 1-day total.
+
+    PostgreSQL locks the expert's row until commit; SQLite serialises writers anyway."""
+    Expert.objects.select_for_update().filter(pk=expert.pk).first()
+
+
+def registered_days(
+    expert: Expert, days: Iterable[datetime.date], exclude: int | None = None
+) -> dict[datetime.date, Decimal]:
+    rows = PersonDayEntry.objects.filter(expert=expert, date__in=list(days))
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude)
+    totals = rows.values("date").annotate(total=Sum("days")).values_list("date", "total")
+    return defaultdict(Decimal, dict(totals))
+
+
+def too_many_days(expert: Expert, day: datetime.date, already: Decimal, adding: Decimal) -> str:
+    return _(
+        "%(expert)s already has %(already)s day registered on %(day)s; at most 1 day per date "
+        "over all trajectories"
+    ) % {
+        "expert": expert.name,
+        "already": already.normalize(),
+        "day": date_format(day, "SHORT_DATE_FORMAT"),
+    }
+
+
+def check_may_register(by: User, expert: Expert) -> None:
+    if by.is_active and (
+        by.role == User.Role.STAFF or (expert.user_id and expert.user_id == by.pk)
+    ):
+        return
+    raise PermissionDenied(_("You can only register your own person-days."))
+
+
+@transaction.atomic
+def register_person_days(
+    *,
+    by: User,
+    expert: Expert,
+    trajectory: Trajectory,
+    day: datetime.date,
+    days: Decimal,
+    activity: str,
+    note: str = "",
+) -> PersonDayEntry:
+    """Register half or whole days of an assigned expert on a running trajectory, at most one
+    day per date over all trajectories, never in the future."""
+    check_may_register(by, expert)
+    problems = entry_problems(expert=expert, trajectory=trajectory, day=day, days=days)
+    if activity not in PersonDayEntry.Activity.values:
+        problems.append(_("choose an activity"))
+    if problems:
+        raise ValidationError(capitalise("; ".join(problems)) + ".")
+    lock_expert(expert)
+    already = registered_days(expert, [day])[day]
+    if already + days > FULL_DAY:
+        raise ValidationError(capitalise(too_many_days(expert, day, already, days)) + ".")
+    return PersonDayEntry.objects.create(
+        expert=expert,
+        trajectory=trajectory,
+        date=day,
+        days=days,
+        activity=activity,
+        note=note.strip(),
+        rate_eur=rate_on(expert, day),
+        created_by=by,
+    )
+
+
+def capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+@transaction.atomic
+def correct_person_days(
+    *,
+    by: User,
+    entry: PersonDayEntry,
+    reason: str,
+    day: datetime.date | None = None,
+    days: Decimal | None = None,
+    activity: str | None = None,
+    note: str | None = None,
+) -> PersonDayEntry:
+    """Staff correct a registered entry; the old and new values and the reason are kept."""
+    require_staff(by)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the entry is corrected.")})
+    lock_expert(entry.expert)
+    entry = PersonDayEntry.objects.select_related("trajectory", "expert").get(pk=entry.pk)
+    new_day = day or entry.date
+    new_days = days if days is not None else entry.days
+    problems = entry_problems(
+        expert=entry.expert, trajectory=entry.trajectory, day=new_day, days=new_days
+    )
+    if problems:
+        raise ValidationError(capitalise("; ".join(problems)) + ".")
+    already = registered_days(entry.expert, [new_day], exclude=entry.pk)[new_day]
+    if already + new_days > FULL_DAY:
+        raise ValidationError(
+            capitalise(too_many_days(entry.expert, new_day, already, new_days)) + "."
+        )
+    correction = PersonDayCorrection(
+        entry=entry,
+        expert=entry.expert,
+        trajectory=entry.trajectory,
+        old_date=entry.date,
+        old_days=entry.days,
+        old_activity=entry.activity,
+        old_rate_eur=entry.rate_eur,
+        reason=reason,
+        by=by,
+        at=timezone.now(),
+    )
+    entry.date = new_day
+    entry.days = new_days
+    entry.activity = activity or entry.activity
+    if note is not None:
+        entry.note = note.strip()
+    entry.rate_eur = rate_on(entry.expert, new_day)
+    entry.save()
+    correction.new_date = entry.date
+    correction.new_days = entry.days
+    correction.new_activity = entry.activity
+    correction.new_rate_eur = entry.rate_eur
+    correction.save()
+    return entry
+
+
+@transaction.atomic
+def remove_person_days(*, by: User, entry: PersonDayEntry, reason: str) -> None:
+    """Staff remove a registered entry; what it was and why it went are kept."""
+    require_staff(by)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the entry is removed.")})
+    PersonDayCorrection.objects.create(
+        entry=None,
+        expert=entry.expert,
+        trajectory=entry.trajectory,
+        old_date=entry.date,
+        old_days=entry.days,
+        old_activity=entry.activity,
+        old_rate_eur=entry.rate_eur,
+        reason=reason,
+        by=by,
+        at=timezone.now(),
+    )
+    entry.delete()
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One parsed row of an import file, as found (row numbers as in the spreadsheet)."""
+
+    number: int
+    day: datetime.date | None
+    trajectory: Trajectory | None
+    days: Decimal | None
+    activity: str | None
+    note: str
+    problems: tuple[str, ...]
+
+
+@transaction.atomic
+def import_person_days(
+    *, by: User, expert: Expert, rows: Sequence[ImportRow]
+) -> list[PersonDayEntry]:
+    """Import an expert's person-days: every row is checked first, every bad row is reported
+    with its number and reason, and nothing is written unless every row is good."""
+    check_may_register(by, expert)
+    if not rows:
+        raise ValidationError(_("The file has no rows to import."))
+    lock_expert(expert)
+    errors: list[str] = []
+    good = [row for row in rows if not row.problems]
+    existing = registered_days(expert, {row.day for row in good})
+    running: dict[datetime.date, Decimal] = defaultdict(Decimal)
+    rates: dict[datetime.date, Decimal] = {}
+    for row in rows:
+        problems = list(row.problems)
+        if not problems:
+            problems += entry_problems(
+                expert=expert, trajectory=row.trajectory, day=row.day, days=row.days
+            )
+        if not problems:
+            already = existing[row.day] + running[row.day]
+            if already + row.days > FULL_DAY:
+                problems.append(too_many_days(expert, row.day, already, row.days))
+            running[row.day] += row.days
+            if row.day not in rates:
+                try:
+                    rates[row.day] = rate_on(expert, row.day)
+                except ValidationError as error:
+                    problems += error.messages
+        if problems:
+            errors.append(
+                _("Row %(number)d: %(problems)s.")
+                % {"number": row.number, "problems": "; ".join(problems)}
+            )
+    if errors:
+        raise ValidationError(errors)
+    return PersonDayEntry.objects.bulk_create(
+        PersonDayEntry(
+            expert=expert,
+            trajectory=row.trajectory,
+            date=row.day,
+            days=row.days,
+            activity=row.activity,
+            note=row.note,
+            rate_eur=rates[row.day],
+            created_by=by,
+        )
+        for row in rows
+    )

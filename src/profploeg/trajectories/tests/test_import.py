@@ -1,0 +1,119 @@
+import datetime
+import io
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from openpyxl import Workbook
+
+from profploeg.trajectories import services
+from profploeg.trajectories.imports import read_rows
+from profploeg.trajectories.models import PersonDayEntry
+
+from .base import TrajectoryTestCase
+
+
+def csv_file(text: str) -> io.BytesIO:
+    return io.BytesIO(text.encode("utf-8"))
+
+
+def xlsx_file(rows: list[list]) -> io.BytesIO:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    data = io.BytesIO()
+    workbook.save(data)
+    data.seek(0)
+    return data
+
+
+class ImportTests(TrajectoryTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.lier_trajectory = cls.trajectory(cls.lier)
+        cls.brugge_trajectory = cls.trajectory(cls.brugge)
+
+    def run_import(self, upload, filename="dagen.csv", by=None):
+        rows = read_rows(upload=upload, filename=filename, expert=self.eva)
+        return services.import_person_days(by=by or self.expert, expert=self.eva, rows=rows)
+
+    def test_good_csv_imports_every_row(self):
+        entries = self.run_import(
+            csv_file(
+                "datum;gemeente;dagen;activiteit;opmerking\n"
+                "2022-02-01;Lier;0,5;workshop;Werksessie\n"
+                "02/02/2022;Brugge;1;Analyse;\n"
+                "2022-02-01;12021;0.5;field_visit;Plaatsbezoek\n"
+            )
+        )
+        self.assertEqual(len(entries), 3)
+        self.assertEqual(
+            PersonDayEntry.objects.filter(expert=self.eva).count(),
+            3,
+        )
+        self.assertEqual(
+            sorted(e.activity for e in PersonDayEntry.objects.all()),
+            ["analysis", "field_visit", "workshop"],
+        )
+
+    def test_every_bad_row_is_reported_with_its_number_and_nothing_is_written(self):
+        self.register(self.lier_trajectory, datetime.date(2022, 3, 1), "0.5")
+        upload = csv_file(
+            "date,municipality,days,activity,note\n"
+            "2022-02-01,Lier,1,analysis,ok\n"
+            "2022-02-30,Lier,1,analysis,bad date\n"
+            "2022-02-03,Gent,1,analysis,unknown municipality\n"
+            "2022-02-04,Lier,0.7,analysis,bad days\n"
+            "2022-03-01,Brugge,1,analysis,over one day with the existing entry\n"
+            "2099-01-01,Lier,1,analysis,future\n"
+            "2022-02-05,Lier,1,dancing,bad activity\n"
+        )
+        with self.assertRaises(ValidationError) as raised:
+            self.run_import(upload)
+        messages = raised.exception.messages
+        self.assertEqual(
+            [m.split(":")[0] for m in messages],
+            ["Row 3", "Row 4", "Row 5", "Row 6", "Row 7", "Row 8"],
+        )
+        self.assertIn("not a date", messages[0])
+        self.assertIn("Gent", messages[1])
+        self.assertIn("half (0.5)", messages[2])
+        self.assertIn("at most 1 day per date", messages[3])
+        self.assertIn("in the future", messages[4])
+        self.assertIn("unknown activity", messages[5])
+        self.assertEqual(PersonDayEntry.objects.count(), 1)
+
+    def test_rows_of_one_file_together_cannot_exceed_one_day(self):
+        upload = csv_file(
+            "date,municipality,days,activity\n"
+            "2022-02-01,Lier,1,analysis\n"
+            "2022-02-01,Brugge,0.5,analysis\n"
+        )
+        with self.assertRaisesMessage(ValidationError, "Row 3"):
+            self.run_import(upload)
+        self.assertFalse(PersonDayEntry.objects.exists())
+
+    def test_xlsx_with_date_cells_imports(self):
+        upload = xlsx_file(
+            [
+                ["Datum", "Gemeente", "Dagen", "Activiteit", "Opmerking"],
+                [datetime.datetime(2022, 2, 1), "Lier", 1, "Workshop", "Sessie"],
+                [datetime.date(2022, 2, 2), "Brugge", 0.5, "report", None],
+            ]
+        )
+        entries = self.run_import(upload, filename="dagen.xlsx")
+        self.assertEqual(
+            sorted((e.date, e.days) for e in entries),
+            [
+                (datetime.date(2022, 2, 1), Decimal("1.0")),
+                (datetime.date(2022, 2, 2), Decimal("0.5")),
+            ],
+        )
+
+    def test_a_file_without_the_needed_columns_is_refused(self):
+        with self.assertRaisesMessage(ValidationError, "missing: days"):
+            self.run_import(csv_file("date,municipality,activity\n2022-02-01,Lier,analysis\n"))
+
+    def test_another_format_is_refused(self):
+        with self.assertRaisesMessage(ValidationError, ".csv or .xlsx"):
+            self.run_import(io.BytesIO(b"x"), filename="dagen.pdf")
