@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "template_partials",
+    # Swagger UI served from the package's own static files (offline, no CDN)
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "profploeg.accounts",
@@ -35,6 +37,7 @@ INSTALLED_APPS = [
     "profploeg.applications",
     "profploeg.trajectories",
     "profploeg.reports",
+    "profploeg.api",
     "profploeg.demo",
 ]
 
@@ -161,6 +164,9 @@ if not DEBUG:
         from django.core.exceptions import ImproperlyConfigured
 
         raise ImproperlyConfigured("Set SECRET_KEY in the environment when DEBUG is off.")
+
+# API requests per token (or logged-in user) per fixed window: "N/second|minute|hour|day".
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/minute")
 
 LOGGING = {
     "version": 1,

@@ -12,5 +12,6 @@ urlpatterns = [
     path("applications/", include("profploeg.applications.urls")),
     path("trajectories/", include("profploeg.trajectories.urls")),
     path("reports/", include("profploeg.reports.urls")),
+    path("api/", include("profploeg.api.urls")),
     path("admin/", admin.site.urls),
 ]
