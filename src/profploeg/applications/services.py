@@ -26,6 +26,16 @@ class ConflictError(ValidationError):
     """Someone else changed the object since the user loaded it."""
 
 
+def conflict_error() -> ConflictError:
+    return ConflictError(
+        _(
+            "Someone else changed this application while you were looking at it. "
+            "Nothing was saved: reload the page to see its current status."
+        ),
+        code="conflict",
+    )
+
+
 def check_pdf(upload: UploadedFile) -> None:
     """Refuse anything that is not a PDF by its content, or that is too large."""
     if upload.size > settings.MAX_UPLOAD_BYTES:
@@ -162,6 +172,9 @@ def change_status(
     """Move an application along its state machine: only the allowed steps, by the allowed role."""
     at = at or timezone.now()
     reason = reason.strip()
+    # A stale page asks for a step from a status that is gone: report the conflict, not the step.
+    if expected_version != application.version:
+        raise conflict_error()
     step = (application.status, to_status)
     if step not in Application.TRANSITIONS:
         raise ValidationError(
@@ -184,13 +197,7 @@ def change_status(
         pk=application.pk, status=application.status, version=expected_version
     ).update(status=to_status, version=F("version") + 1)
     if not updated:
-        raise ConflictError(
-            _(
-                "Someone else changed this application while you were looking at it. "
-                "Nothing was saved: reload the page to see its current status."
-            ),
-            code="conflict",
-        )
+        raise conflict_error()
     Transition.objects.create(
         application=application,
         from_status=application.status,

@@ -1,0 +1,159 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from profploeg.municipalities.models import Province
+from profploeg.programmes.models import Theme
+
+from .models import Application, Referral
+from .services import check_pdf
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when it names one we show."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePdfField(forms.FileField):
+    """Several PDF files in one input; each one is checked by its content, not its name."""
+
+    widget = MultipleFileInput(attrs={"accept": "application/pdf,.pdf"})
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            files = [single(item, initial) for item in data if item]
+        else:
+            files = [single(data, initial)] if data else []
+        errors = []
+        for upload in files:
+            try:
+                check_pdf(upload)
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return files
+
+
+class ApplicationForm(forms.Form):
+    contact_name = forms.CharField(label=_("Contact person"), max_length=200)
+    contact_email = forms.EmailField(label=_("Contact email"))
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=50, required=False)
+    question = forms.CharField(
+        label=_("Your question or need"),
+        widget=forms.Textarea,
+        help_text=_("What should the town centre gain from the guidance? What have you tried?"),
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Themes"),
+        queryset=Theme.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    attachments = MultiplePdfField(
+        label=_("Attachments (PDF)"),
+        required=False,
+        help_text=_("You can select several PDF files at once."),
+    )
+
+
+class DecisionForm(forms.Form):
+    """One staff decision: the target status travels with the version the page was built on."""
+
+    to_status = forms.ChoiceField(choices=Application.Status.choices, widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, reason_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = reason_required
+        if reason_required:
+            self.fields["reason"].help_text = _("Required: the municipality will read it.")
+
+
+class WithdrawForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ReferralForm(forms.Form):
+    contacted_on = forms.DateField(
+        label=_("Contacted on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Referral.Outcome.choices)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+
+class RoundFilterForm(forms.Form):
+    """Filter, search and sort a round's applications (?status=, ?province=, ?q=, ?sort=)."""
+
+    SORTS = {
+        "municipality": ("municipality__name", "pk"),
+        "received": ("submitted_at", "pk"),
+        "status": ("status", "municipality__name"),
+        "province": ("municipality__province__name", "municipality__name"),
+    }
+
+    q = forms.CharField(
+        label=_("Municipality or REFNIS"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All"))] + Application.Status.choices, required=False
+    )
+    province = forms.ModelChoiceField(
+        label=_("Province"), queryset=Province.objects.all(), required=False, empty_label=_("All")
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("municipality", _("Municipality, A to Z")),
+            ("-municipality", _("Municipality, Z to A")),
+            ("received", _("Received, oldest first")),
+            ("-received", _("Received, newest first")),
+            ("status", _("Status")),
+            ("-status", _("Status, reversed")),
+            ("province", _("Province, A to Z")),
+            ("-province", _("Province, Z to A")),
+        ],
+    )
+
+    @property
+    def current_sort(self) -> str:
+        self.is_valid()
+        return self.cleaned_data.get("sort") or "municipality"
+
+    def filter(self, applications):
+        """Apply the valid filters; an invalid one is shown as an error and ignored."""
+        self.is_valid()
+        data = self.cleaned_data
+        if data.get("status"):
+            applications = applications.filter(status=data["status"])
+        if data.get("province"):
+            applications = applications.filter(municipality__province=data["province"])
+        if q := (data.get("q") or "").strip():
+            applications = applications.filter(
+                Q(municipality__name__icontains=q)
+                | Q(municipality__merged_into__name__icontains=q)
+                | Q(municipality__refnis__startswith=q)
+            )
+        sort = self.current_sort
+        fields = self.SORTS[sort.lstrip("-")]
+        if sort.startswith("-"):
+            fields = tuple(f"-{name}" for name in fields)
+        return applications.order_by(*fields)

@@ -1,0 +1,438 @@
+from pathlib import PurePath
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from profploeg.accounts.models import User
+from profploeg.accounts.permissions import role_required
+from profploeg.lib.dates import local_date
+from profploeg.programmes.models import Programme, Round
+
+from . import services
+from .forms import (
+    ApplicationForm,
+    DecisionForm,
+    ReferralForm,
+    RoundFilterForm,
+    WithdrawForm,
+    add_service_errors,
+)
+from .models import Application, Referral, Transition
+from .permissions import (
+    REFERRAL_ROLES,
+    ROUND_ROLES,
+    can_follow_up,
+    can_withdraw,
+    decisions_for,
+    get_visible_application,
+    messages_for,
+)
+
+Status = Application.Status
+
+# What the decision button says, per target status.
+DECISION_LABELS = {
+    Status.ADMISSIBLE: gettext_lazy("Declare admissible"),
+    Status.INADMISSIBLE: gettext_lazy("Declare inadmissible"),
+    Status.ACCEPTED: gettext_lazy("Accept: guidance can start"),
+    Status.DEFERRED: gettext_lazy("Defer: guidance cannot start yet"),
+}
+NEGATIVE_DECISIONS = (Status.INADMISSIBLE, Status.DEFERRED)
+
+
+def long_date(day) -> str:
+    return date_format(day, "j F Y")
+
+
+def missed_round(application: Application) -> Round | None:
+    """The round whose deadline the application missed when it went into a later round."""
+    return (
+        Round.objects.filter(
+            programme_id=application.round.programme_id,
+            number__lt=application.round.number,
+            deadline__lt=local_date(application.submitted_at),
+        )
+        .order_by("-number")
+        .first()
+    )
+
+
+@role_required(User.Role.MUNICIPALITY)
+def mine(request):
+    """Municipality: its applications in every call, the messages it received, calls to apply to."""
+    user = request.user
+    applications = (
+        Application.objects.visible_to(user)
+        .select_related("round__programme", "municipality__merged_into")
+        .prefetch_related("themes")
+        .order_by("-submitted_at")
+    )
+    today = timezone.localdate()
+    open_calls = []
+    for programme in Programme.objects.taking_applications_on(today):
+        round_ = programme.rounds.receiving_on(today).first()
+        existing = next(
+            (a for a in applications if a.round_id == round_.pk and a.status != Status.WITHDRAWN),
+            None,
+        )
+        open_calls.append({"programme": programme, "round": round_, "existing": existing})
+    return render(
+        request,
+        "applications/application_mine.html",
+        {
+            "applications": applications,
+            "open_calls": open_calls,
+            "inbox": messages_for(user).select_related("application__round"),
+        },
+    )
+
+
+@role_required(User.Role.MUNICIPALITY)
+def apply(request, programme_id: int):
+    """Municipality: apply for its own municipality; after a deadline it goes to the next round."""
+    programme = get_object_or_404(Programme, pk=programme_id)
+    today = timezone.localdate()
+    try:
+        round_ = services.round_for(programme, today)
+    except ValidationError as error:
+        round_, closed = None, " ".join(error.messages)
+    else:
+        closed = ""
+    missed = (
+        programme.rounds.filter(deadline__lt=today, number__lt=round_.number)
+        .order_by("-number")
+        .first()
+        if round_
+        else None
+    )
+    existing = (
+        Application.objects.visible_to(request.user)
+        .filter(round=round_, municipality=request.user.municipality)
+        .exclude(status=Status.WITHDRAWN)
+        .first()
+        if round_
+        else None
+    )
+    if request.method == "POST":
+        form = ApplicationForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                application = services.submit_application(
+                    programme=programme,
+                    municipality=request.user.municipality,
+                    submitted_by=request.user,
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                announce_received(request, application)
+                return redirect("applications:detail", application.pk)
+    else:
+        form = ApplicationForm(
+            initial={
+                "contact_name": request.user.get_full_name(),
+                "contact_email": request.user.email,
+            }
+        )
+    return render(
+        request,
+        "applications/application_apply.html",
+        {
+            "programme": programme,
+            "round": round_,
+            "missed": missed,
+            "closed": closed,
+            "existing": existing,
+            "form": form,
+        },
+    )
+
+
+def announce_received(request, application: Application) -> None:
+    round_ = application.round
+    messages.success(
+        request,
+        _("Your application was received. It is part of round %(number)s (deadline %(deadline)s).")
+        % {"number": round_.number, "deadline": long_date(round_.deadline)},
+    )
+    missed = missed_round(application)
+    if missed:
+        messages.warning(
+            request,
+            _(
+                "It arrived after the deadline of round %(missed)s (%(missed_deadline)s), "
+                "so it was placed in the next round, round %(number)s."
+            )
+            % {
+                "missed": missed.number,
+                "missed_deadline": long_date(missed.deadline),
+                "number": round_.number,
+            },
+        )
+
+
+def detail(request, pk: int):
+    """Anyone who can see the application (visible_to): history, messages, files, decisions."""
+    application = get_visible_application(request.user, pk)
+    return render_detail(request, application)
+
+
+def render_detail(
+    request,
+    application: Application,
+    *,
+    posted: DecisionForm | None = None,
+    conflict: str = "",
+    status: int = 200,
+):
+    user = request.user
+    kept_reason = posted.data.get("reason", "") if posted is not None else ""
+    placed = False
+    decision_forms = []
+    for to_status in decisions_for(user, application):
+        _role, reason_required = Application.TRANSITIONS[(application.status, to_status)]
+        if not conflict and posted is not None and posted.data.get("to_status") == to_status:
+            form = posted
+            placed = True
+        else:
+            form = DecisionForm(
+                initial={
+                    "to_status": to_status,
+                    "version": application.version,
+                    "reason": kept_reason,
+                },
+                auto_id=f"id_{to_status}_%s",
+            )
+        form.reason_required = reason_required
+        form.label = DECISION_LABELS[to_status]
+        form.negative = to_status in NEGATIVE_DECISIONS
+        decision_forms.append(form)
+    visible = Application.objects.visible_to(user).select_related("round")
+    context = {
+        "application": application,
+        "municipality": application.municipality,
+        "missed": missed_round(application),
+        "transitions": application.transitions.select_related("by"),
+        "attachments": application.attachments.all(),
+        "inbox": application.messages.all(),
+        "themes": application.themes.all(),
+        "earlier": visible.filter(pk=application.previous_application_id).first(),
+        "later": visible.filter(previous_application=application),
+        "referral": Referral.objects.filter(application=application)
+        .select_related("contacted_by")
+        .first(),
+        "decision_forms": decision_forms,
+        "conflict": conflict,
+        "kept_reason": kept_reason if conflict else "",
+        # Errors of a decision whose form is no longer on the page (its step is not allowed now).
+        "stray_errors": []
+        if placed or conflict or posted is None
+        else [message for errors in posted.errors.values() for message in errors],
+        "withdraw_form": WithdrawForm(initial={"version": application.version})
+        if can_withdraw(user, application)
+        else None,
+        "can_follow_up": can_follow_up(user, application),
+        "can_see_round": user.role in ROUND_ROLES,
+    }
+    return render(request, "applications/application_detail.html", context, status=status)
+
+
+@require_POST
+@role_required(User.Role.STAFF)
+def decide(request, pk: int):
+    """Programme staff: move the application one allowed step, on the version they looked at."""
+    application = get_visible_application(request.user, pk)
+    form = DecisionForm(request.POST, auto_id=f"id_{request.POST.get('to_status', '')}_%s")
+    if form.is_valid():
+        try:
+            services.change_status(
+                application=application,
+                to_status=form.cleaned_data["to_status"],
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ConflictError as error:
+            # Show the application as it is now, with what they typed kept for a new decision.
+            application = get_visible_application(request.user, pk)
+            return render_detail(
+                request, application, posted=form, conflict=" ".join(error.messages), status=409
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The application is now “%(status)s”. The municipality has been notified.")
+                % {"status": Status(form.cleaned_data["to_status"]).label.lower()},
+            )
+            return redirect("applications:detail", application.pk)
+    return render_detail(request, application, posted=form)
+
+
+@require_POST
+@role_required(User.Role.MUNICIPALITY)
+def withdraw(request, pk: int):
+    """Municipality: withdraw its own application while it waits for the admissibility check."""
+    application = get_visible_application(request.user, pk)
+    form = WithdrawForm(request.POST)
+    version = form.cleaned_data["version"] if form.is_valid() else -1
+    try:
+        services.change_status(
+            application=application,
+            to_status=Status.WITHDRAWN,
+            by=request.user,
+            expected_version=version,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Your application has been withdrawn. You can apply again while the call is open."),
+        )
+    return redirect("applications:detail", application.pk)
+
+
+def attachment(request, pk: int, attachment_id: int):
+    """Anyone who can see the application (visible_to) downloads its files, under their own name."""
+    application = get_visible_application(request.user, pk)
+    attachment = get_object_or_404(application.attachments, pk=attachment_id)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404(_("This file is no longer available.")) from missing
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=PurePath(attachment.original_name).name,
+        content_type="application/pdf",
+    )
+
+
+def sort_links(request, current: str) -> dict[str, str]:
+    """Per column, the query string that sorts by it (or reverses it when it is the current one)."""
+    links = {}
+    for key in RoundFilterForm.SORTS:
+        query = request.GET.copy()
+        query["sort"] = f"-{key}" if current == key else key
+        links[key] = query.urlencode()
+    return links
+
+
+@role_required(*ROUND_ROLES)
+def round_applications(request, round_id: int):
+    """Staff and experts: every application of a round, filtered, searched and sorted."""
+    round_ = get_object_or_404(Round.objects.select_related("programme"), pk=round_id)
+    in_round = Application.objects.in_round(round_)
+    form = RoundFilterForm(request.GET)
+    applications = form.filter(
+        in_round.select_related(
+            "municipality__province", "municipality__merged_into"
+        ).prefetch_related("themes")
+    )
+    counts = dict(in_round.order_by().values_list("status").annotate(n=Count("pk")))
+    return render(
+        request,
+        "applications/application_round.html",
+        {
+            "round": round_,
+            "programme": round_.programme,
+            "form": form,
+            "applications": applications,
+            "total": sum(counts.values()),
+            "counts": [(s, counts.get(s.value, 0)) for s in Status],
+            "sort": form.current_sort,
+            "sort_links": sort_links(request, form.current_sort),
+        },
+    )
+
+
+@role_required(User.Role.PROVINCE)
+def province(request):
+    """Province: the applications of its municipalities and the follow-up of those not admitted."""
+    decisions = Transition.objects.filter(
+        to_status__in=[Status.INADMISSIBLE, Status.DEFERRED]
+    ).order_by("-at")
+    visible = (
+        Application.objects.visible_to(request.user)
+        .select_related("round__programme", "municipality__merged_into")
+        .order_by("municipality__name", "round__programme", "round__number")
+    )
+    follow_up = visible.select_related("referral__contacted_by").prefetch_related(
+        Prefetch("transitions", queryset=decisions, to_attr="decisions"), "reapplications__round"
+    )
+    closed = [Referral.Outcome.REAPPLIED, Referral.Outcome.DECLINED]
+    return render(
+        request,
+        "applications/application_province.html",
+        {
+            "province": request.user.province,
+            "applications": visible,
+            "awaiting": follow_up.awaiting_follow_up(),
+            "followed": follow_up.filter(referral__outcome__in=closed),
+        },
+    )
+
+
+@role_required(*REFERRAL_ROLES)
+def referral(request, pk: int):
+    """The province of the municipality (or staff): record the contact after a refusal."""
+    application = get_visible_application(request.user, pk)
+    if not can_follow_up(request.user, application):
+        if application.status not in (Status.INADMISSIBLE, Status.DEFERRED):
+            messages.info(request, _("Only inadmissible or deferred applications are followed up."))
+            return redirect("applications:detail", application.pk)
+        raise PermissionDenied
+    existing = Referral.objects.filter(application=application).first()
+    if request.method == "POST":
+        form = ReferralForm(request.POST)
+        if form.is_valid():
+            try:
+                services.record_referral(
+                    application=application, by=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("The follow-up of %(name)s has been saved.")
+                    % {"name": application.municipality.name},
+                )
+                if request.user.role == User.Role.PROVINCE:
+                    return redirect("applications:province")
+                return redirect("applications:detail", application.pk)
+    elif existing:
+        form = ReferralForm(
+            initial={
+                "contacted_on": existing.contacted_on,
+                "outcome": existing.outcome,
+                "note": existing.note,
+            }
+        )
+    else:
+        form = ReferralForm(
+            initial={"contacted_on": timezone.localdate(), "outcome": Referral.Outcome.PENDING}
+        )
+    return render(
+        request,
+        "applications/referral_form.html",
+        {
+            "application": application,
+            "existing": existing,
+            "form": form,
+            "decision": application.transitions.filter(to_status=application.status)
+            .order_by("-at")
+            .first(),
+        },
+    )
