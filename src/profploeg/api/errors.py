@@ -65,10 +65,10 @@ def pydantic_message(error: dict) -> str:
         return _("This field is required.")
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return _("Enter a whole number.")
-    if kind.startswith("date") and "datetime" not in kind:
-        return _("Enter a valid date.")
     if kind.startswith("datetime"):
         return _("Enter a valid date/time.")
+    if kind.startswith("date"):
+        return _("Enter a valid date.")
     if kind.startswith("bool"):
         return _("Enter true or false.")
     if kind in ("greater_than_equal", "greater_than"):

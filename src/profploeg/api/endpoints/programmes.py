@@ -1,0 +1,228 @@
+"""Programmes (calls), their rounds and info sessions, and the status report as of any date."""
+
+import datetime
+from decimal import Decimal
+from typing import Literal
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Query, Router, Schema
+
+from profploeg.accounts.models import User
+from profploeg.api.schemas import ERRORS, Day, Id, PageIn, RoundNumber, page_of, paginate
+from profploeg.programmes.models import InfoSession, Programme, Round
+from profploeg.reports import exports
+from profploeg.reports.status import status_report
+
+from .access import require_roles
+
+router = Router(tags=["programmes"])
+
+
+class ProgrammeOut(Schema):
+    id: int
+    title: str
+    description: str
+    published_on: datetime.date
+    capacity: int
+    budget_eur: Decimal
+
+
+class RoundOut(Schema):
+    id: int
+    programme: int
+    number: int
+    opens_on: datetime.date
+    deadline: datetime.date
+
+
+class InfoSessionOut(Schema):
+    id: int
+    programme: int
+    title: str
+    held_on: datetime.date
+    registrations: int
+    attendees: int
+
+
+ProgrammePage = page_of(ProgrammeOut, "ProgrammePage")
+RoundPage = page_of(RoundOut, "RoundPage")
+InfoSessionPage = page_of(InfoSessionOut, "InfoSessionPage")
+
+
+def programme_out(programme: Programme) -> dict:
+    return {
+        "id": programme.pk,
+        "title": programme.title,
+        "description": programme.description,
+        "published_on": programme.published_on,
+        "capacity": programme.capacity,
+        "budget_eur": programme.budget_eur,
+    }
+
+
+def round_out(round_: Round) -> dict:
+    return {
+        "id": round_.pk,
+        "programme": round_.programme_id,
+        "number": round_.number,
+        "opens_on": round_.opens_on,
+        "deadline": round_.deadline,
+    }
+
+
+def info_session_out(session: InfoSession) -> dict:
+    return {
+        "id": session.pk,
+        "programme": session.programme_id,
+        "title": session.title,
+        "held_on": session.held_on,
+        "registrations": session.registrations,
+        "attendees": session.attendees,
+    }
+
+
+class ProgrammeFilters(Schema):
+    published_from: Day | None = None
+    published_until: Day | None = None
+    sort: Literal["published_on", "-published_on", "title", "-title", "id", "-id"] = "-published_on"
+
+
+@router.get("/programmes", response={200: ProgrammePage, **ERRORS}, summary="List programmes")
+def list_programmes(request, filters: Query[ProgrammeFilters], page: Query[PageIn]):
+    """Calls are public once published: every role reads them."""
+    programmes = Programme.objects.all()
+    if filters.published_from:
+        programmes = programmes.filter(published_on__gte=filters.published_from)
+    if filters.published_until:
+        programmes = programmes.filter(published_on__lte=filters.published_until)
+    return paginate(programmes.order_by(filters.sort, "pk"), page, programme_out)
+
+
+@router.get(
+    "/programmes/{programme_id}", response={200: ProgrammeOut, **ERRORS}, summary="One programme"
+)
+def get_programme(request, programme_id: Id):
+    return programme_out(get_object_or_404(Programme, pk=programme_id))
+
+
+class RoundFilters(Schema):
+    programme: Id | None = None
+    deadline_from: Day | None = None
+    deadline_until: Day | None = None
+    sort: Literal["deadline", "-deadline", "number", "-number", "id", "-id"] = "deadline"
+
+
+@router.get("/rounds", response={200: RoundPage, **ERRORS}, summary="List submission rounds")
+def list_rounds(request, filters: Query[RoundFilters], page: Query[PageIn]):
+    rounds = Round.objects.all()
+    if filters.programme:
+        rounds = rounds.filter(programme_id=filters.programme)
+    if filters.deadline_from:
+        rounds = rounds.filter(deadline__gte=filters.deadline_from)
+    if filters.deadline_until:
+        rounds = rounds.filter(deadline__lte=filters.deadline_until)
+    return paginate(rounds.order_by(filters.sort, "pk"), page, round_out)
+
+
+@router.get("/rounds/{round_id}", response={200: RoundOut, **ERRORS}, summary="One round")
+def get_round(request, round_id: Id):
+    return round_out(get_object_or_404(Round, pk=round_id))
+
+
+class InfoSessionFilters(Schema):
+    programme: Id | None = None
+    held_from: Day | None = None
+    held_until: Day | None = None
+    sort: Literal["held_on", "-held_on", "id", "-id"] = "held_on"
+
+
+@router.get(
+    "/info-sessions", response={200: InfoSessionPage, **ERRORS}, summary="List info sessions"
+)
+def list_info_sessions(request, filters: Query[InfoSessionFilters], page: Query[PageIn]):
+    sessions = InfoSession.objects.all()
+    if filters.programme:
+        sessions = sessions.filter(programme_id=filters.programme)
+    if filters.held_from:
+        sessions = sessions.filter(held_on__gte=filters.held_from)
+    if filters.held_until:
+        sessions = sessions.filter(held_on__lte=filters.held_until)
+    return paginate(sessions.order_by(filters.sort, "pk"), page, info_session_out)
+
+
+class ReportProgrammeOut(Schema):
+    id: int
+    title: str
+    published_on: datetime.date
+
+
+class ReportMunicipalityOut(Schema):
+    refnis: str
+    name: str
+    name_now: str
+    refnis_now: str
+    province: str
+    received: datetime.date
+    status: str
+    status_label: str
+    reason: str
+
+
+class ReportRoundOut(Schema):
+    number: int
+    opens_on: datetime.date
+    deadline: datetime.date
+    submitted: int
+    admissible: int
+    inadmissible: int
+    deferred: int
+    accepted: int
+    withdrawn: int
+    awaiting_decision: int
+    municipalities: list[ReportMunicipalityOut]
+
+
+class ReportInfoSessionOut(Schema):
+    date: datetime.date
+    title: str
+    registrations: int
+    attendees: int
+
+
+class ReportCapacityOut(Schema):
+    planned: int
+    accepted: int
+    remaining: int
+
+
+class StatusReportOut(Schema):
+    programme: ReportProgrammeOut
+    as_of: datetime.date
+    rounds: list[ReportRoundOut]
+    info_sessions: list[ReportInfoSessionOut]
+    capacity: ReportCapacityOut
+
+
+class StatusQuery(Schema):
+    as_of: Day | None = None
+    round: RoundNumber | None = None
+
+
+@router.get(
+    "/programmes/{programme_id}/status",
+    response={200: StatusReportOut, **ERRORS},
+    summary="The status report as of a date",
+)
+def programme_status(request, programme_id: Id, query: Query[StatusQuery]):
+    """Exactly the JSON of `profploeg report status --format json` (default as of today):
+    programme staff and experts, as on the report page."""
+    require_roles(request.auth, User.Role.STAFF, User.Role.EXPERT)
+    programme = get_object_or_404(Programme, pk=programme_id)
+    report = status_report(
+        programme=programme,
+        as_of=query.as_of or timezone.localdate(),
+        round_number=query.round,
+    )
+    return HttpResponse(exports.as_json(report), content_type="application/json")
