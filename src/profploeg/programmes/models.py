@@ -1,9 +1,32 @@
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Max, Min, Q
 from django.utils.translation import gettext_lazy as _
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def taking_applications_on(self, day: datetime.date) -> "ProgrammeQuerySet":
+        """Programmes whose call takes an application received on that day, annotated with
+        `next_deadline`: the deadline of the round such an application goes into.
+
+        A call is open from the opening of its first round until its last deadline; an
+        application between two rounds goes into the next one."""
+        return self.annotate(
+            first_opens_on=Min("rounds__opens_on"),
+            last_deadline=Max("rounds__deadline"),
+            next_deadline=Min("rounds__deadline", filter=Q(rounds__deadline__gte=day)),
+        ).filter(first_opens_on__lte=day, last_deadline__gte=day)
+
+    def with_accepted_count(self) -> "ProgrammeQuerySet":
+        """Annotate `accepted_count`: the applications accepted for guidance over all rounds."""
+        # Imported here: applications depends on programmes, not the other way round.
+        from profploeg.applications.models import Application
+
+        accepted = Q(rounds__applications__status=Application.Status.ACCEPTED)
+        return self.annotate(accepted_count=Count("rounds__applications", filter=accepted))
 
 
 class Programme(models.Model):
@@ -18,6 +41,8 @@ class Programme(models.Model):
     budget_eur = models.DecimalField(_("total budget (EUR)"), max_digits=12, decimal_places=2)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ProgrammeQuerySet.as_manager()
+
     class Meta:
         ordering = ["-published_on", "title"]
         verbose_name = _("programme")
@@ -31,6 +56,13 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def budget_per_trajectory(self) -> Decimal | None:
+        """The average budget a planned trajectory may use; none is fixed per municipality."""
+        if not self.capacity:
+            return None
+        return (self.budget_eur / self.capacity).quantize(Decimal("0.01"))
+
 
 class RoundQuerySet(models.QuerySet):
     def receiving_on(self, day: datetime.date) -> "RoundQuerySet":
@@ -38,6 +70,30 @@ class RoundQuerySet(models.QuerySet):
 
         An application after a round's deadline goes into the next round."""
         return self.filter(deadline__gte=day).order_by("deadline")
+
+    def with_counts(self) -> "RoundQuerySet":
+        """Annotate each round with its applications per status, in one grouped query.
+
+        `submitted_count` counts every application received in the round, whatever became of
+        it; `pending_count` those still waiting for the admissibility check; `admissible_count`
+        those that passed it (admissible, accepted or deferred)."""
+        # Imported here: applications depends on programmes, not the other way round.
+        from profploeg.applications.models import Application
+
+        Status = Application.Status
+
+        def count(**where) -> Count:
+            return Count("applications", filter=Q(**where) if where else None)
+
+        return self.annotate(
+            submitted_count=count(),
+            pending_count=count(applications__status=Status.SUBMITTED),
+            admissible_count=count(applications__status__in=Application.ADMITTED),
+            inadmissible_count=count(applications__status=Status.INADMISSIBLE),
+            deferred_count=count(applications__status=Status.DEFERRED),
+            accepted_count=count(applications__status=Status.ACCEPTED),
+            withdrawn_count=count(applications__status=Status.WITHDRAWN),
+        )
 
 
 class Round(models.Model):

@@ -1,0 +1,166 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.forms.models import model_to_dict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from profploeg.accounts.permissions import role_required
+
+from . import services
+from .forms import InfoSessionForm, ProgrammeForm, RoundForm
+from .models import InfoSession, Programme, Round
+
+
+def posted(request):
+    # Not `request.POST or None`: an empty POST must still be validated and show its errors.
+    return request.POST if request.method == "POST" else None
+
+
+ROUND_COUNTS = (
+    "submitted_count",
+    "pending_count",
+    "admissible_count",
+    "inadmissible_count",
+    "deferred_count",
+    "accepted_count",
+    "withdrawn_count",
+)
+
+
+@role_required("staff", "expert", "municipality", "province")
+def programme_list(request):
+    """Staff, experts and provinces see every programme; a municipality the calls it can apply to."""
+    if request.user.role == request.user.Role.MUNICIPALITY:
+        today = timezone.localdate()
+        programmes = Programme.objects.taking_applications_on(today).order_by("next_deadline")
+        return render(request, "programmes/programme_open.html", {"programmes": programmes})
+    programmes = Programme.objects.with_accepted_count().prefetch_related("rounds")
+    return render(request, "programmes/programme_list.html", {"programmes": programmes})
+
+
+@role_required("staff", "expert")
+def programme_detail(request, pk: int):
+    """The whole programme at a glance: every round's applications by status, and capacity."""
+    programme = get_object_or_404(Programme, pk=pk)
+    rounds = list(programme.rounds.with_counts())
+    totals = {name: sum(getattr(round_, name) for round_ in rounds) for name in ROUND_COUNTS}
+    context = {
+        "programme": programme,
+        "rounds": rounds,
+        "totals": totals,
+        "remaining_capacity": programme.capacity - totals["accepted_count"],
+        "info_sessions": programme.info_sessions.all(),
+    }
+    return render(request, "programmes/programme_detail.html", context)
+
+
+@role_required("staff")
+def programme_create(request):
+    form = ProgrammeForm(posted(request))
+    if form.is_valid():
+        try:
+            programme = services.create_programme(by=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_service_error(e)
+        else:
+            messages.success(request, _("The programme was created. Add its first round."))
+            return redirect("programmes:round_add", programme.pk)
+    return render(request, "programmes/programme_form.html", {"form": form})
+
+
+@role_required("staff")
+def programme_edit(request, pk: int):
+    programme = get_object_or_404(Programme, pk=pk)
+    initial = model_to_dict(programme, fields=list(ProgrammeForm.base_fields))
+    form = ProgrammeForm(posted(request), initial=initial)
+    if form.is_valid():
+        try:
+            services.update_programme(programme=programme, by=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_service_error(e)
+            # The service set the refused values on the instance; show the saved ones.
+            programme.refresh_from_db()
+        else:
+            messages.success(request, _("The programme was saved."))
+            return redirect("programmes:detail", programme.pk)
+    return render(request, "programmes/programme_form.html", {"form": form, "programme": programme})
+
+
+@role_required("staff")
+def round_add(request, pk: int):
+    programme = get_object_or_404(Programme, pk=pk)
+    form = RoundForm(posted(request))
+    if form.is_valid():
+        try:
+            round_ = services.add_round(programme=programme, by=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_service_error(e)
+        else:
+            messages.success(request, _("Round %(number)s was added.") % {"number": round_.number})
+            return redirect("programmes:detail", programme.pk)
+    context = {"form": form, "programme": programme, "rounds": programme.rounds.all()}
+    return render(request, "programmes/round_form.html", context)
+
+
+@role_required("staff")
+def round_edit(request, round_id: int):
+    round_ = get_object_or_404(Round.objects.select_related("programme"), pk=round_id)
+    initial = model_to_dict(round_, fields=list(RoundForm.base_fields))
+    form = RoundForm(posted(request), initial=initial)
+    if form.is_valid():
+        try:
+            services.update_round(round_=round_, by=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_service_error(e)
+            round_.refresh_from_db()
+        else:
+            messages.success(request, _("Round %(number)s was saved.") % {"number": round_.number})
+            return redirect("programmes:detail", round_.programme_id)
+    context = {
+        "form": form,
+        "programme": round_.programme,
+        "round": round_,
+        "rounds": round_.programme.rounds.all(),
+    }
+    return render(request, "programmes/round_form.html", context)
+
+
+@role_required("staff")
+def session_add(request, pk: int):
+    programme = get_object_or_404(Programme, pk=pk)
+    form = InfoSessionForm(posted(request))
+    if form.is_valid():
+        try:
+            services.record_info_session(programme=programme, by=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_service_error(e)
+        else:
+            messages.success(request, _("The info session was recorded."))
+            return redirect("programmes:detail", programme.pk)
+    return render(
+        request, "programmes/infosession_form.html", {"form": form, "programme": programme}
+    )
+
+
+@role_required("staff")
+def session_edit(request, session_id: int):
+    session = get_object_or_404(InfoSession.objects.select_related("programme"), pk=session_id)
+    initial = model_to_dict(session, fields=list(InfoSessionForm.base_fields))
+    form = InfoSessionForm(posted(request), initial=initial)
+    if form.is_valid():
+        try:
+            services.record_info_session(
+                programme=session.programme,
+                by=request.user,
+                info_session=session,
+                **form.cleaned_data,
+            )
+        except ValidationError as e:
+            form.add_service_error(e)
+            session.refresh_from_db()
+        else:
+            messages.success(request, _("The info session was saved."))
+            return redirect("programmes:detail", session.programme_id)
+    context = {"form": form, "programme": session.programme, "session": session}
+    return render(request, "programmes/infosession_form.html", context)
