@@ -1,6 +1,7 @@
 """Settings, read from the environment. Defaults are for development on SQLite."""
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -105,6 +106,14 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if sys.argv[1:2] == ["test"]:
+    # Hashing is deliberately slow; tests create many users and need no protection.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
