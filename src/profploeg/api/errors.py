@@ -9,6 +9,7 @@ import math
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -216,6 +217,18 @@ def install_handlers(api: NinjaAPI) -> None:
             message=message,
         )
 
+    def on_integrity_error(request, exc: IntegrityError):
+        # A database constraint caught what a concurrent request slipped past the service.
+        return error_response(
+            api,
+            request,
+            status=409,
+            code="conflict",
+            message=_(
+                "Someone else changed this at the same moment; nothing was saved. Try again."
+            ),
+        )
+
     def on_unexpected(request, exc: Exception):
         logger.exception("API error on %s %s", request.method, request.path)
         return error_response(
@@ -235,4 +248,5 @@ def install_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(Throttled, on_throttled)
     api.add_exception_handler(IdempotencyConflict, on_idempotency_conflict)
     api.add_exception_handler(HttpError, on_http_error)
+    api.add_exception_handler(IntegrityError, on_integrity_error)
     api.add_exception_handler(Exception, on_unexpected)

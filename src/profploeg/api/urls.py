@@ -1,3 +1,5 @@
+from functools import wraps
+
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
 
@@ -6,11 +8,27 @@ from .api import api
 
 app_name = "api"
 
+
+def json_errors_only(view):
+    """Ninja answers an unsupported method with a plain-text 405; ours is JSON like every error.
+
+    The API answers 401 in JSON itself: LoginRequiredMiddleware must not redirect a token request
+    (which has no session) to the login page."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and response.get("Content-Type", "").startswith("text/"):
+            return views.method_not_allowed(request, allowed=response["Allow"])
+        return response
+
+    wrapped.login_required = False
+    return wrapped
+
+
 ninja_patterns, _app_name, _namespace = api.urls
-# The API answers 401 in JSON itself; LoginRequiredMiddleware must not redirect a token request
-# (which has no session) to the login page.
 for pattern in ninja_patterns:
-    pattern.callback.login_required = False
+    pattern.callback = json_errors_only(pattern.callback)
 
 urlpatterns = [
     path("tokens/", views.token_list, name="tokens"),

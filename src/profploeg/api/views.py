@@ -44,3 +44,17 @@ def not_found(request, *args, **kwargs):
         {"code": "not_found", "message": _("There is no such API endpoint."), "fields": {}},
         status=404,
     )
+
+
+def method_not_allowed(request, *, allowed: str):
+    response = JsonResponse(
+        {
+            "code": "method_not_allowed",
+            "message": _("This endpoint does not take %(method)s; it takes %(allowed)s.")
+            % {"method": request.method, "allowed": allowed},
+            "fields": {},
+        },
+        status=405,
+    )
+    response["Allow"] = allowed
+    return response

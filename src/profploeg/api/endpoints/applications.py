@@ -7,13 +7,21 @@ experts all. Someone else's id answers 404, as in the pages."""
 import datetime
 from typing import Literal
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 
-from profploeg.api.schemas import ERRORS, Day, Id, PageIn, Refnis, page_of, paginate
+from profploeg.accounts.models import User
+from profploeg.api.idempotency import idempotency_key_header, run_once
+from profploeg.api.schemas import ERRORS, Day, Id, PageIn, Refnis, page_of, paginate, text
+from profploeg.applications import services
 from profploeg.applications.models import Application, Referral, Transition
 from profploeg.lib.dates import BRUSSELS, end_of_day
+from profploeg.municipalities.models import Municipality
+from profploeg.programmes.models import Programme, Theme
 
 router = Router(tags=["applications"])
 
@@ -190,7 +198,7 @@ def list_applications(request, filters: Query[ApplicationFilters], page: Query[P
 
 
 @router.get(
-    "/applications/{application_id}",
+    "/applications/{int:application_id}",
     response={200: ApplicationOut, **ERRORS},
     summary="One application",
 )
@@ -199,7 +207,7 @@ def get_application(request, application_id: Id):
 
 
 @router.get(
-    "/applications/{application_id}/transitions",
+    "/applications/{int:application_id}/transitions",
     response={200: list[TransitionOut], **ERRORS},
     summary="An application's history: from, to, when, by whom and why",
 )
@@ -245,10 +253,200 @@ def list_referrals(request, filters: Query[ReferralFilters], page: Query[PageIn]
 
 
 @router.get(
-    "/applications/{application_id}/referral",
+    "/applications/{int:application_id}/referral",
     response={200: ReferralOut, **ERRORS},
     summary="The province's follow-up of one application",
 )
 def get_referral(request, application_id: Id):
     application = get_visible(request.auth, application_id)
     return referral_out(get_object_or_404(visible_referrals(request.auth), application=application))
+
+
+class SubmitIn(Schema):
+    programme: Id
+    municipality: Refnis | None = Field(
+        None, description="REFNIS code; a municipality user may leave it out (their own)"
+    )
+    contact_name: text(200, 1)
+    contact_email: text(254, 1)
+    contact_phone: text(50) = ""
+    question: text(10000, 1)
+    themes: list[text(50)] = Field([], description="Theme slugs")
+    received_at: datetime.datetime | None = Field(
+        None,
+        description="When the application was received (programme staff only, e.g. from the "
+        "e-loket); default now",
+        ge=datetime.datetime(1900, 1, 2, tzinfo=datetime.UTC),
+        le=datetime.datetime(2999, 12, 31, tzinfo=datetime.UTC),
+    )
+
+
+def submit(user: User, data: SubmitIn, attachments=()) -> Application:
+    """Resolve the references in the request, then submit through the one service."""
+    errors = {}
+    programme = Programme.objects.filter(pk=data.programme).first()
+    if programme is None:
+        errors["programme"] = [_("There is no programme with id %(id)s.") % {"id": data.programme}]
+    refnis = data.municipality or (user.municipality.refnis if user.municipality_id else None)
+    municipality = Municipality.objects.filter(refnis=refnis).first() if refnis else None
+    if municipality is None:
+        errors["municipality"] = [
+            _("There is no municipality with REFNIS code %(refnis)s.") % {"refnis": refnis}
+            if refnis
+            else _("This field is required.")
+        ]
+    try:
+        validate_email(data.contact_email)
+    except ValidationError as error:
+        errors["contact_email"] = error.messages
+    themes = list(Theme.objects.filter(slug__in=data.themes))
+    unknown = sorted(set(data.themes) - {theme.slug for theme in themes})
+    if unknown:
+        errors["themes"] = [_("Unknown theme: %(slugs)s.") % {"slugs": ", ".join(unknown)}]
+    if data.received_at is not None and user.role != User.Role.STAFF:
+        errors["received_at"] = [_("Only programme staff can set when it was received.")]
+    if data.received_at is not None and data.received_at.tzinfo is None:
+        errors["received_at"] = [_("Give a time zone, for example 2021-08-02T10:00:00+02:00.")]
+    if errors:
+        raise ValidationError(errors)
+    return services.submit_application(
+        programme=programme,
+        municipality=municipality,
+        submitted_by=user,
+        contact_name=data.contact_name,
+        contact_email=data.contact_email,
+        contact_phone=data.contact_phone,
+        question=data.question,
+        themes=themes,
+        attachments=attachments,
+        received_at=data.received_at,
+    )
+
+
+def created(application: Application) -> tuple[int, dict]:
+    return 201, application_out(
+        visible_applications(application.submitted_by).get(pk=application.pk)
+    )
+
+
+@router.post(
+    "/applications",
+    response={201: ApplicationOut, **ERRORS},
+    summary="Submit an application (JSON)",
+)
+def submit_application(
+    request, payload: SubmitIn, idempotency_key: str | None = idempotency_key_header()
+):
+    """As the page does: a municipality for itself, staff for any municipality; after a round's
+    deadline it goes into the next round."""
+    return run_once(request, idempotency_key, lambda: created(submit(request.auth, payload)))
+
+
+@router.post(
+    "/applications/multipart",
+    response={201: ApplicationOut, **ERRORS},
+    summary="Submit an application with PDF attachments (multipart/form-data)",
+)
+def submit_application_with_attachments(
+    request,
+    payload: Form[SubmitIn],
+    attachments: File[list[UploadedFile]] = None,
+    idempotency_key: str | None = idempotency_key_header(),
+):
+    return run_once(
+        request,
+        idempotency_key,
+        lambda: created(submit(request.auth, payload, attachments or ())),
+    )
+
+
+class DecisionIn(Schema):
+    to_status: Literal["admissible", "inadmissible", "accepted", "deferred"]
+    expected_version: int = Field(
+        ge=1, le=2**31 - 1, description="The version you read: a stale decision is refused (409)"
+    )
+    reason: text(5000) = Field("", description="Required for inadmissible and deferred")
+
+
+@router.post(
+    "/applications/{int:application_id}/decision",
+    response={200: ApplicationOut, **ERRORS},
+    summary="Decide admissibility or assessment (programme staff)",
+)
+def decide(
+    request,
+    application_id: Id,
+    payload: DecisionIn,
+    idempotency_key: str | None = idempotency_key_header(),
+):
+    def action():
+        application = get_visible(request.auth, application_id)
+        services.change_status(
+            application=application,
+            to_status=payload.to_status,
+            by=request.auth,
+            expected_version=payload.expected_version,
+            reason=payload.reason,
+        )
+        return 200, application_out(get_visible(request.auth, application_id))
+
+    return run_once(request, idempotency_key, action)
+
+
+class WithdrawIn(Schema):
+    expected_version: int = Field(ge=1, le=2**31 - 1)
+
+
+@router.post(
+    "/applications/{int:application_id}/withdraw",
+    response={200: ApplicationOut, **ERRORS},
+    summary="Withdraw an application before a decision (its municipality)",
+)
+def withdraw(
+    request,
+    application_id: Id,
+    payload: WithdrawIn,
+    idempotency_key: str | None = idempotency_key_header(),
+):
+    def action():
+        application = get_visible(request.auth, application_id)
+        services.change_status(
+            application=application,
+            to_status=Status.WITHDRAWN,
+            by=request.auth,
+            expected_version=payload.expected_version,
+        )
+        return 200, application_out(get_visible(request.auth, application_id))
+
+    return run_once(request, idempotency_key, action)
+
+
+class ReferralIn(Schema):
+    contacted_on: Day
+    outcome: OutcomeCode = "pending"
+    note: text(5000) = ""
+
+
+@router.post(
+    "/applications/{int:application_id}/referral",
+    response={200: ReferralOut, **ERRORS},
+    summary="Record the province's follow-up of an inadmissible or deferred application",
+)
+def record_referral(
+    request,
+    application_id: Id,
+    payload: ReferralIn,
+    idempotency_key: str | None = idempotency_key_header(),
+):
+    def action():
+        application = get_visible(request.auth, application_id)
+        referral = services.record_referral(
+            application=application,
+            by=request.auth,
+            contacted_on=payload.contacted_on,
+            outcome=payload.outcome,
+            note=payload.note,
+        )
+        return 200, referral_out(visible_referrals(request.auth).get(pk=referral.pk))
+
+    return run_once(request, idempotency_key, action)
