@@ -268,6 +268,10 @@ class BudgetMonitor:
         return self.total_eur - self.forecast_at_completion_eur
 
     @property
+    def overrun_eur(self) -> Decimal:
+        return max(-self.room_eur, ZERO)
+
+    @property
     def room_in_average_trajectories(self) -> int:
         if self.average_trajectory_eur <= 0 or self.room_eur <= 0:
             return 0

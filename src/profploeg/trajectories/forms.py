@@ -1,0 +1,183 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from profploeg.accounts.models import User
+
+from .models import Expert, ExpertiseArea, IntakeForm, PersonDayEntry, Trajectory
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DAY_CHOICES = [("0.5", _("Half day (0.5)")), ("1.0", _("Whole day (1)"))]
+
+
+class ExpertForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("Email"), required=False)
+    organisation = forms.CharField(
+        label=_("Organisation"), max_length=200, help_text=_("The consortium partner.")
+    )
+    expertise_areas = forms.ModelMultipleChoiceField(
+        label=_("Expertise areas"),
+        queryset=ExpertiseArea.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    user = forms.ModelChoiceField(
+        label=_("User account"),
+        queryset=User.objects.filter(role=User.Role.EXPERT, expert_profile__isnull=True),
+        required=False,
+        help_text=_("Lets the expert log in and register their own person-days."),
+    )
+    day_rate_eur = forms.DecimalField(label=_("Day rate (EUR)"), max_digits=12, decimal_places=2)
+    rate_valid_from = forms.DateField(label=_("Rate valid from"), widget=DATE)
+
+
+class DayRateForm(forms.Form):
+    valid_from = forms.DateField(label=_("Valid from"), widget=DATE)
+    rate_eur = forms.DecimalField(label=_("Day rate (EUR)"), max_digits=12, decimal_places=2)
+
+
+class OfferForm(forms.Form):
+    total_eur = forms.DecimalField(label=_("Total amount (EUR)"), max_digits=12, decimal_places=2)
+    capacity = forms.IntegerField(label=_("Capacity (trajectories)"), min_value=0)
+    average_person_days = forms.DecimalField(
+        label=_("Average person-days per trajectory"), max_digits=6, decimal_places=1
+    )
+    valid_from = forms.DateField(label=_("Valid from"), widget=DATE)
+    valid_until = forms.DateField(label=_("Valid until"), widget=DATE, required=False)
+
+
+class AmendmentForm(forms.Form):
+    effective_on = forms.DateField(label=_("Effective from"), widget=DATE)
+    total_eur = forms.DecimalField(
+        label=_("New total amount (EUR)"), max_digits=12, decimal_places=2
+    )
+    capacity = forms.IntegerField(label=_("New capacity (trajectories)"), min_value=0)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class IntakePlanForm(forms.Form):
+    planned_at = forms.DateTimeField(label=_("Date and time"), widget=DATETIME)
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), initial=90)
+    location = forms.CharField(label=_("Place"), max_length=300, required=False)
+    video_url = forms.URLField(label=_("Video link"), required=False)
+    participants = forms.CharField(
+        label=_("Participants"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    experts = forms.ModelMultipleChoiceField(
+        label=_("Experts"),
+        queryset=Expert.objects.filter(is_active=True).select_related("organisation"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class IntakeOutcomeForm(forms.Form):
+    held_on = forms.DateField(label=_("Held on"), widget=DATE)
+    agreed_question = forms.CharField(
+        label=_("Agreed question"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    planned_start = forms.DateField(label=_("Planned start"), widget=DATE)
+    planned_end = forms.DateField(
+        label=_("Planned end"), widget=DATE, help_text=_("Typically 6 to 9 months after the start.")
+    )
+
+
+class AssignmentForm(forms.Form):
+    expert = forms.ModelChoiceField(
+        label=_("Expert"), queryset=Expert.objects.filter(is_active=True), required=False
+    )
+    planned_days = forms.DecimalField(
+        label=_("Planned person-days"), max_digits=6, decimal_places=1, required=False
+    )
+
+
+AssignmentFormSet = forms.formset_factory(AssignmentForm, extra=4)
+
+
+class IntakeFormForm(forms.ModelForm):
+    class Meta:
+        model = IntakeForm
+        fields = [
+            f"{name}_{part}"
+            for name, _dutch, _label in IntakeForm.FIVE_BS
+            for part in ("score", "comment")
+        ]
+        widgets = {
+            f"{name}_{part}": (
+                forms.Select(choices=[(i, i) for i in range(1, 6)])
+                if part == "score"
+                else forms.Textarea(attrs={"rows": 2})
+            )
+            for name, _dutch, _label in IntakeForm.FIVE_BS
+            for part in ("score", "comment")
+        }
+
+
+class StepForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
+    findings = forms.CharField(
+        label=_("Findings"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    measures = forms.CharField(
+        label=_("Recommended measures"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    reason = forms.CharField(
+        label=_("Reason for stopping"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class PersonDayForm(forms.Form):
+    trajectory = forms.ModelChoiceField(label=_("Trajectory"), queryset=Trajectory.objects.none())
+    day = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
+    days = forms.TypedChoiceField(
+        label=_("Person-days"), choices=DAY_CHOICES, coerce=Decimal, initial="1.0"
+    )
+    activity = forms.ChoiceField(label=_("Activity"), choices=PersonDayEntry.Activity.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def __init__(self, *args, expert: Expert, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trajectory"].queryset = (
+            Trajectory.objects.filter(assignments__expert=expert, status=Trajectory.Status.RUNNING)
+            .select_related("application__municipality", "application__round")
+            .order_by("application__municipality__name")
+        )
+
+
+class ExpertChoiceForm(forms.Form):
+    expert = forms.ModelChoiceField(
+        label=_("Expert"), queryset=Expert.objects.select_related("organisation")
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File (.csv or .xlsx)"),
+        help_text=_(
+            "First row: date, municipality (or trajectory), days, activity, note. "
+            "Dutch column names work too (datum, gemeente, dagen, activiteit, opmerking)."
+        ),
+    )
+
+
+class CorrectionForm(forms.Form):
+    day = forms.DateField(label=_("Date"), widget=DATE)
+    days = forms.TypedChoiceField(label=_("Person-days"), choices=DAY_CHOICES, coerce=Decimal)
+    activity = forms.ChoiceField(label=_("Activity"), choices=PersonDayEntry.Activity.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+    remove = forms.BooleanField(label=_("Remove this entry"), required=False)
+    reason = forms.CharField(
+        label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(label=_("As of"), widget=DATE, required=False)

@@ -1,0 +1,293 @@
+import datetime
+import io
+from decimal import Decimal
+
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from profploeg.test import PASSWORD
+from profploeg.trajectories import services
+from profploeg.trajectories.models import (
+    Intake,
+    IntakeForm,
+    OfferAmendment,
+    PersonDayCorrection,
+    PersonDayEntry,
+    Trajectory,
+)
+
+from .base import TrajectoryTestCase
+
+D = datetime.date
+
+
+class TrajectoryPageTests(TrajectoryTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.lier_trajectory = cls.trajectory(cls.lier)
+        cls.register(cls.lier_trajectory, D(2022, 2, 1))
+
+    def login(self, user):
+        self.client.login(username=user.username, password=PASSWORD)
+
+    def test_municipality_sees_its_own_trajectory_with_experts_and_days(self):
+        self.login(self.alice)
+        response = self.client.get(reverse("trajectories:detail", args=[self.lier_trajectory.pk]))
+        self.assertContains(response, "Eva Expert")
+        self.assertContains(response, "Leegstand in de winkelstraat")
+        self.assertNotContains(response, "Start trajectory")
+
+    def test_other_municipality_gets_404(self):
+        self.login(self.bob)
+        response = self.client.get(reverse("trajectories:detail", args=[self.lier_trajectory.pk]))
+        self.assertEqual(response.status_code, 404)
+
+    def test_outsider_gets_403_on_the_list(self):
+        self.login(self.outsider)
+        self.assertEqual(self.client.get(reverse("trajectories:list")).status_code, 403)
+
+    def test_province_sees_the_trajectories_of_its_municipalities(self):
+        self.login(self.paula)
+        response = self.client.get(reverse("trajectories:list"))
+        self.assertContains(response, "Lier")
+
+    def test_closing_report_is_shown_to_the_municipality(self):
+        trajectory = self.lier_trajectory
+        for day in (D(2022, 3, 1), D(2022, 6, 1)):
+            trajectory = services.advance_phase(by=self.staff, trajectory=trajectory, on=day)
+        services.complete_trajectory(
+            by=self.staff,
+            trajectory=trajectory,
+            on=D(2022, 9, 1),
+            findings="Sterke handelskern",
+            measures="Leegstandsheffing",
+        )
+        self.login(self.alice)
+        response = self.client.get(reverse("trajectories:detail", args=[trajectory.pk]))
+        self.assertContains(response, "Leegstandsheffing")
+
+    def test_expert_advances_the_phase_from_the_page(self):
+        self.login(self.expert)
+        url = reverse("trajectories:step", args=[self.lier_trajectory.pk, "advance"])
+        response = self.client.post(url, {"on": "2022-03-01"})
+        self.assertRedirects(
+            response, reverse("trajectories:detail", args=[self.lier_trajectory.pk])
+        )
+        self.assertEqual(Trajectory.objects.get(pk=self.lier_trajectory.pk).phase, 2)
+
+    def test_a_refused_step_shows_the_reason(self):
+        self.login(self.staff)
+        url = reverse("trajectories:step", args=[self.lier_trajectory.pk, "complete"])
+        response = self.client.post(url, {"on": "2022-03-01"}, follow=True)
+        self.assertContains(response, "phase 3")
+
+    def test_municipality_cannot_post_a_step(self):
+        self.login(self.alice)
+        url = reverse("trajectories:step", args=[self.lier_trajectory.pk, "advance"])
+        self.assertEqual(self.client.post(url, {"on": "2022-03-01"}).status_code, 403)
+
+
+class IntakePageTests(TrajectoryTestCase):
+    def login(self, user):
+        self.client.login(username=user.username, password=PASSWORD)
+
+    def test_staff_plans_an_intake_and_the_invitation_goes_out(self):
+        application = self.accepted()
+        self.login(self.staff)
+        when = timezone.localtime() + datetime.timedelta(days=10)
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                reverse("trajectories:intake_plan", args=[application.pk]),
+                {
+                    "planned_at": when.strftime("%Y-%m-%dT%H:%M"),
+                    "duration_minutes": 90,
+                    "location": "Stadhuis Lier",
+                    "experts": [self.eva.pk],
+                },
+            )
+        intake = Intake.objects.get()
+        self.assertRedirects(response, reverse("trajectories:intake", args=[intake.pk]))
+        self.assertEqual(len(mail.outbox), 1)
+        ics = self.client.get(reverse("trajectories:intake_ics", args=[intake.pk]))
+        self.assertIn(b"BEGIN:VCALENDAR", ics.content)
+
+    def test_recording_the_outcome_plans_the_trajectory(self):
+        intake = self.plan(self.accepted())
+        self.login(self.expert)
+        response = self.client.post(
+            reverse("trajectories:intake_outcome", args=[intake.pk]),
+            {
+                "held_on": "2021-10-05",
+                "agreed_question": "Meer beleving in de kern",
+                "planned_start": "2022-01-10",
+                "planned_end": "2022-09-30",
+                "form-TOTAL_FORMS": "2",
+                "form-INITIAL_FORMS": "0",
+                "form-0-expert": self.eva.pk,
+                "form-0-planned_days": "12",
+                "form-1-expert": "",
+                "form-1-planned_days": "",
+            },
+        )
+        trajectory = Trajectory.objects.get()
+        self.assertRedirects(response, reverse("trajectories:detail", args=[trajectory.pk]))
+        self.assertEqual(trajectory.assignments.get().planned_days, Decimal("12"))
+
+    def test_municipality_fills_in_its_intake_form_on_the_page(self):
+        application = self.accepted()
+        self.login(self.alice)
+        data = {}
+        for name in services.FIVE_B_NAMES:
+            data[f"{name}_score"] = 4
+            data[f"{name}_comment"] = f"over {name}"
+        response = self.client.post(
+            reverse("trajectories:intake_form", args=[application.pk]), data
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(IntakeForm.objects.get().policy_comment, "over policy")
+
+    def test_other_municipality_cannot_open_the_intake_form(self):
+        application = self.accepted()
+        self.login(self.bob)
+        response = self.client.get(reverse("trajectories:intake_form", args=[application.pk]))
+        self.assertEqual(response.status_code, 404)
+
+    def test_other_municipality_gets_404_for_the_intake(self):
+        intake = self.plan(self.accepted())
+        self.login(self.bob)
+        self.assertEqual(
+            self.client.get(reverse("trajectories:intake", args=[intake.pk])).status_code, 404
+        )
+
+
+class PersonDayPageTests(TrajectoryTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.lier_trajectory = cls.trajectory(cls.lier)
+
+    def login(self, user):
+        self.client.login(username=user.username, password=PASSWORD)
+
+    def test_expert_registers_a_day_on_the_page(self):
+        self.login(self.expert)
+        response = self.client.post(
+            reverse("trajectories:days"),
+            {
+                "trajectory": self.lier_trajectory.pk,
+                "day": "2022-02-01",
+                "days": "0.5",
+                "activity": "workshop",
+                "note": "",
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(PersonDayEntry.objects.get().days, Decimal("0.5"))
+
+    def test_a_second_day_on_the_same_date_shows_the_refusal(self):
+        self.register(self.lier_trajectory, D(2022, 2, 1))
+        self.login(self.expert)
+        response = self.client.post(
+            reverse("trajectories:days"),
+            {
+                "trajectory": self.lier_trajectory.pk,
+                "day": "2022-02-01",
+                "days": "0.5",
+                "activity": "workshop",
+            },
+        )
+        self.assertContains(response, "at most 1 day per date")
+
+    def test_import_page_reports_bad_rows_and_writes_nothing(self):
+        self.login(self.expert)
+        upload = io.BytesIO(
+            b"date,municipality,days,activity\n2022-02-01,Lier,1,analysis\n2022-02-02,Lier,3,analysis\n"
+        )
+        upload.name = "dagen.csv"
+        response = self.client.post(reverse("trajectories:days_import"), {"file": upload})
+        self.assertContains(response, "Row 3")
+        self.assertFalse(PersonDayEntry.objects.exists())
+
+    def test_import_page_imports_good_rows(self):
+        self.login(self.expert)
+        upload = io.BytesIO(b"date,municipality,days,activity\n2022-02-01,Lier,1,analysis\n")
+        upload.name = "dagen.csv"
+        response = self.client.post(reverse("trajectories:days_import"), {"file": upload})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(PersonDayEntry.objects.count(), 1)
+
+    def test_staff_correct_an_entry_with_a_reason(self):
+        entry = self.register(self.lier_trajectory, D(2022, 2, 1))
+        self.login(self.staff)
+        response = self.client.post(
+            reverse("trajectories:entry_correct", args=[entry.pk]),
+            {
+                "day": "2022-02-01",
+                "days": "0.5",
+                "activity": "analysis",
+                "reason": "Halve dag",
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(PersonDayCorrection.objects.get().new_days, Decimal("0.5"))
+
+    def test_expert_cannot_open_the_correction_page(self):
+        entry = self.register(self.lier_trajectory, D(2022, 2, 1))
+        self.login(self.expert)
+        response = self.client.get(reverse("trajectories:entry_correct", args=[entry.pk]))
+        self.assertEqual(response.status_code, 403)
+
+
+class BudgetPageTests(TrajectoryTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.lier_trajectory = cls.trajectory(cls.lier)
+        cls.register(cls.lier_trajectory, D(2022, 2, 1))
+
+    def login(self, user):
+        self.client.login(username=user.username, password=PASSWORD)
+
+    def test_expert_sees_the_budget_monitor_with_chart_and_method(self):
+        self.login(self.expert)
+        url = reverse("trajectories:budget", args=[self.programme.pk])
+        response = self.client.get(url, {"as_of": "2022-02-28"})
+        self.assertContains(response, "<svg")
+        self.assertContains(response, "Burn-up data")
+        self.assertContains(response, "observed pace")
+        self.assertContains(response, "Lier")
+
+    def test_municipality_cannot_see_the_budget_monitor(self):
+        self.login(self.alice)
+        url = reverse("trajectories:budget", args=[self.programme.pk])
+        self.assertEqual(self.client.get(url).status_code, 403)
+
+    def test_staff_amend_the_offer_on_the_page(self):
+        self.login(self.staff)
+        response = self.client.post(
+            reverse("trajectories:offer", args=[self.programme.pk]),
+            {
+                "effective_on": "2022-05-20",
+                "total_eur": "2040000",
+                "capacity": "113",
+                "reason": "Bijkomende middelen voor een derde ronde",
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(OfferAmendment.objects.get().capacity, 113)
+
+    def test_staff_register_an_expert_with_a_day_rate(self):
+        self.login(self.staff)
+        response = self.client.post(
+            reverse("trajectories:experts"),
+            {
+                "name": "Nora Nieuw",
+                "organisation": "Universiteit",
+                "day_rate_eur": "950",
+                "rate_valid_from": "2021-09-01",
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertContains(self.client.get(reverse("trajectories:experts")), "Nora Nieuw")
