@@ -13,5 +13,6 @@ urlpatterns = [
     path("trajectories/", include("profploeg.trajectories.urls")),
     path("reports/", include("profploeg.reports.urls")),
     path("api/", include("profploeg.api.urls")),
+    path("imports/", include("profploeg.api.import_urls")),
     path("admin/", admin.site.urls),
 ]

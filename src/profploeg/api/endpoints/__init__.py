@@ -2,9 +2,10 @@ from ninja import NinjaAPI
 
 
 def register(api: NinjaAPI) -> None:
-    from . import account, applications, municipalities, programmes
+    from . import account, applications, imports, municipalities, programmes
 
     api.add_router("", account.router)
     api.add_router("", programmes.router)
     api.add_router("", municipalities.router)
     api.add_router("", applications.router)
+    api.add_router("", imports.router)
