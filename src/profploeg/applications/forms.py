@@ -57,7 +57,7 @@ class ApplicationForm(forms.Form):
     themes = forms.ModelMultipleChoiceField(
         label=_("Themes"),
         queryset=Theme.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choices"}),
         required=False,
     )
     attachments = MultiplePdfField(
@@ -154,6 +154,7 @@ class RoundFilterForm(forms.Form):
             )
         sort = self.current_sort
         fields = self.SORTS[sort.lstrip("-")]
+        # Reversing a column reverses that column only: ties stay in name order.
         if sort.startswith("-"):
-            fields = tuple(f"-{name}" for name in fields)
+            fields = (f"-{fields[0]}", *fields[1:])
         return applications.order_by(*fields)

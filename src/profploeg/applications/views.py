@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from profploeg.accounts.models import User
 from profploeg.accounts.permissions import role_required
-from profploeg.lib.dates import local_date
+from profploeg.lib.dates import BRUSSELS, local_date
 from profploeg.programmes.models import Programme, Round
 
 from . import services
@@ -200,15 +200,19 @@ def render_detail(
     decision_forms = []
     for to_status in decisions_for(user, application):
         _role, reason_required = Application.TRANSITIONS[(application.status, to_status)]
-        if not conflict and posted is not None and posted.data.get("to_status") == to_status:
+        same_step = posted is not None and posted.data.get("to_status") == to_status
+        if same_step and not conflict:
             form = posted
             placed = True
         else:
+            # After a conflict the typed reason goes where it was meant: the same step if it is
+            # still possible, otherwise the steps that need a reason (the refusals).
+            keep = conflict and (same_step or reason_required)
             form = DecisionForm(
                 initial={
                     "to_status": to_status,
                     "version": application.version,
-                    "reason": kept_reason,
+                    "reason": kept_reason if keep else "",
                 },
                 auto_id=f"id_{to_status}_%s",
             )
@@ -319,14 +323,12 @@ def attachment(request, pk: int, attachment_id: int):
     )
 
 
-def sort_links(request, current: str) -> dict[str, str]:
-    """Per column, the query string that sorts by it (or reverses it when it is the current one)."""
-    links = {}
-    for key in RoundFilterForm.SORTS:
-        query = request.GET.copy()
-        query["sort"] = f"-{key}" if current == key else key
-        links[key] = query.urlencode()
-    return links
+def query_with(request, **changes: str) -> str:
+    """The current query string with some parameters changed: filters survive a new sort."""
+    query = request.GET.copy()
+    for key, value in changes.items():
+        query[key] = value
+    return query.urlencode()
 
 
 @role_required(*ROUND_ROLES)
@@ -335,12 +337,23 @@ def round_applications(request, round_id: int):
     round_ = get_object_or_404(Round.objects.select_related("programme"), pk=round_id)
     in_round = Application.objects.in_round(round_)
     form = RoundFilterForm(request.GET)
-    applications = form.filter(
-        in_round.select_related(
-            "municipality__province", "municipality__merged_into"
-        ).prefetch_related("themes")
+    applications = list(
+        form.filter(
+            in_round.select_related("municipality__province", "municipality__merged_into")
+            .defer("question")
+            .prefetch_related(Prefetch("themes", to_attr="theme_list"))
+        )
     )
+    # The table may hold thousands of rows: translate each status label once, not once per row,
+    # and format the Belgian date and time directly rather than through the template machinery.
+    labels = {value: str(label) for value, label in Status.choices}
+    for application in applications:
+        application.status_text = labels[application.status]
+        application.received_text = application.submitted_at.astimezone(BRUSSELS).strftime(
+            "%d/%m/%Y %H:%M"
+        )
     counts = dict(in_round.order_by().values_list("status").annotate(n=Count("pk")))
+    sort = form.current_sort
     return render(
         request,
         "applications/application_round.html",
@@ -350,9 +363,17 @@ def round_applications(request, round_id: int):
             "form": form,
             "applications": applications,
             "total": sum(counts.values()),
-            "counts": [(s, counts.get(s.value, 0)) for s in Status],
-            "sort": form.current_sort,
-            "sort_links": sort_links(request, form.current_sort),
+            "all_link": query_with(request, status=""),
+            "counts": [
+                (status, counts.get(status.value, 0), query_with(request, status=status.value))
+                for status in Status
+            ],
+            "current_status": request.GET.get("status", ""),
+            "sort": sort,
+            "sort_links": {
+                key: query_with(request, sort=f"-{key}" if sort == key else key)
+                for key in RoundFilterForm.SORTS
+            },
         },
     )
 
@@ -366,7 +387,8 @@ def province(request):
     visible = (
         Application.objects.visible_to(request.user)
         .select_related("round__programme", "municipality__merged_into")
-        .order_by("municipality__name", "round__programme", "round__number")
+        # The latest call first; within a call, by round and municipality.
+        .order_by("-round__programme__published_on", "round__number", "municipality__name")
     )
     follow_up = visible.select_related("referral__contacted_by").prefetch_related(
         Prefetch("transitions", queryset=decisions, to_attr="decisions"), "reapplications__round"

@@ -331,7 +331,9 @@ class DecideTests(PageTestCase):
             status_code=409,
         )
         # What they typed is not lost: it is shown and put in the decisions possible now.
-        self.assertContains(response, "Er ontbreekt een kaart.", count=3, status_code=409)
+        self.assertContains(response, "Er ontbreekt een kaart.", count=2, status_code=409)
+        deferral = response.context["decision_forms"][1]
+        self.assertEqual(deferral.initial["reason"], "Er ontbreekt een kaart.")
         self.assertEqual([f.initial["version"] for f in response.context["decision_forms"]], [2, 2])
         self.assertEqual(application.transitions.count(), 2)
         self.assertEqual(
@@ -444,6 +446,14 @@ class RoundTableTests(PageTestCase):
         )
         self.assertEqual(self.shown(sort="province")[0], self.lier_application)
         self.assertEqual(self.shown(sort="status")[0], self.brugge_application)
+
+    def test_sort_links_keep_the_filters_and_reverse_the_current_sort(self):
+        response = self.client.get(self.round_url(), {"q": "lier", "sort": "municipality"})
+
+        self.assertEqual(
+            response.context["sort_links"]["municipality"], "q=lier&sort=-municipality"
+        )
+        self.assertEqual(response.context["sort_links"]["received"], "q=lier&sort=received")
 
     def test_round_table_filters_by_status_and_province(self):
         self.assertEqual(self.shown(status=Status.ADMISSIBLE), [self.brugge_application])
