@@ -13,8 +13,9 @@ Method, as explained on the page:
   open trajectories, + an average trajectory (the offer's average person-days × the average
   planned day rate) for every accepted application that has no trajectory yet;
 - expected completion: the remaining planned person-days at the trajectory's observed pace
-  (person-days registered per calendar day since it started); without registrations yet, at the
-  planned pace; a trajectory not started yet keeps its planned duration.
+  (person-days registered per calendar day since it started); in its first 30 days or before a
+  tenth of its planned days is registered, at the planned pace; a trajectory not started yet
+  keeps its planned duration.
 """
 
 import datetime
@@ -300,7 +301,8 @@ def expected_completion(line: Line, as_of: datetime.date) -> tuple[Decimal | Non
             return None, line.planned_end
         return None, as_of + datetime.timedelta(days=planned_span)
     elapsed = (as_of - line.started_on).days + 1
-    if line.consumed_days > 0:
+    # A pace observed over a few weeks or a few half days says little: plan until it does.
+    if elapsed >= 30 and line.consumed_days >= line.planned_days / 10 and line.consumed_days > 0:
         pace = line.consumed_days / elapsed
     else:
         pace = line.planned_days / planned_span

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
-from profploeg.demo import applications
+from profploeg.demo import applications, trajectories
 
 
 class Command(BaseCommand):
@@ -13,6 +13,7 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             with transaction.atomic():
                 seed = applications.load_seed_programme()
+                trajectories.load_trajectories(seed)
                 applications.load_open_call()
         self.stdout.write(self.style.SUCCESS(f"Demo loaded: {seed}"))
         self.stdout.write(
