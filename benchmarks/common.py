@@ -31,6 +31,8 @@ def setup_django() -> None:
 
     settings.ALLOWED_HOSTS = ["*"]
     call_command("migrate", verbosity=0)
+    # Production settings serve hashed static files from the manifest collectstatic writes.
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def time_get(client, url: str, repeat: int = 15) -> float:

@@ -46,7 +46,10 @@ def municipality(name: str) -> Municipality:
 
 
 class BaseTestCase(TestCase):
-    """A programme with two rounds (13 August and 12 November 2021) and a user of every role.
+    """A programme with two rounds and a user of every role.
+
+    Round 1 runs from 28 June to 13 August 2021; round 2 opens on 1 September and closes on
+    12 November 2021, so an application of late August is a late one placed in round 2.
 
     alice and bob work for two different municipalities in two different provinces
     (Lier in Antwerpen, Brugge in West-Vlaanderen); paula works for the province of Antwerpen."""
@@ -66,7 +69,7 @@ class BaseTestCase(TestCase):
         cls.programme = make_programme()
         cls.round1 = make_round(cls.programme)
         cls.round2 = make_round(
-            cls.programme, opens_on=datetime.date(2021, 8, 14), deadline=datetime.date(2021, 11, 12)
+            cls.programme, opens_on=datetime.date(2021, 9, 1), deadline=datetime.date(2021, 11, 12)
         )
 
     def submit(

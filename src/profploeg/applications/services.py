@@ -145,16 +145,11 @@ def submit_application(
         Referral.objects.filter(application=application.previous_application_id).update(
             outcome=Referral.Outcome.REAPPLIED
         )
-    late_for = (
-        programme.rounds.filter(deadline__lt=day, number__lt=round_.number)
-        .order_by("-number")
-        .first()
-    )
     notify(
         application=application,
         template="received",
         at=received_at,
-        context={"late_for": late_for},
+        context={"late_for": round_.round_missed_on(day)},
     )
     return application
 

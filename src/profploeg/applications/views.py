@@ -2,6 +2,7 @@ from pathlib import PurePath
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -52,19 +53,6 @@ def long_date(day) -> str:
     return date_format(day, "j F Y")
 
 
-def missed_round(application: Application) -> Round | None:
-    """The round whose deadline the application missed when it went into a later round."""
-    return (
-        Round.objects.filter(
-            programme_id=application.round.programme_id,
-            number__lt=application.round.number,
-            deadline__lt=local_date(application.submitted_at),
-        )
-        .order_by("-number")
-        .first()
-    )
-
-
 @role_required(User.Role.MUNICIPALITY)
 def mine(request):
     """Municipality: its applications in every call, the messages it received, calls to apply to."""
@@ -106,13 +94,7 @@ def apply(request, programme_id: int):
         round_, closed = None, " ".join(error.messages)
     else:
         closed = ""
-    missed = (
-        programme.rounds.filter(deadline__lt=today, number__lt=round_.number)
-        .order_by("-number")
-        .first()
-        if round_
-        else None
-    )
+    missed = round_.round_missed_on(today) if round_ else None
     existing = (
         Application.objects.visible_to(request.user)
         .filter(round=round_, municipality=request.user.municipality)
@@ -164,7 +146,7 @@ def announce_received(request, application: Application) -> None:
         _("Your application was received. It is part of round %(number)s (deadline %(deadline)s).")
         % {"number": round_.number, "deadline": long_date(round_.deadline)},
     )
-    missed = missed_round(application)
+    missed = application.round.round_missed_on(local_date(application.submitted_at))
     if missed:
         messages.warning(
             request,
@@ -224,7 +206,7 @@ def render_detail(
     context = {
         "application": application,
         "municipality": application.municipality,
-        "missed": missed_round(application),
+        "missed": application.round.round_missed_on(local_date(application.submitted_at)),
         "transitions": application.transitions.select_related("by"),
         "attachments": application.attachments.all(),
         "inbox": application.messages.all(),
@@ -331,19 +313,25 @@ def query_with(request, **changes: str) -> str:
     return query.urlencode()
 
 
+ROUND_PAGE_SIZE = 100
+
+
 @role_required(*ROUND_ROLES)
 def round_applications(request, round_id: int):
     """Staff and experts: every application of a round, filtered, searched and sorted."""
     round_ = get_object_or_404(Round.objects.select_related("programme"), pk=round_id)
     in_round = Application.objects.in_round(round_)
     form = RoundFilterForm(request.GET)
-    applications = list(
+    # Paged, so that the page costs the same at 40 or 4,000 applications.
+    page = Paginator(
         form.filter(
             in_round.select_related("municipality__province", "municipality__merged_into")
             .defer("question")
             .prefetch_related(Prefetch("themes", to_attr="theme_list"))
-        )
-    )
+        ),
+        ROUND_PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    applications = list(page.object_list)
     # The table may hold thousands of rows: translate each status label once, not once per row,
     # and format the Belgian date and time directly rather than through the template machinery.
     labels = {value: str(label) for value, label in Status.choices}
@@ -362,6 +350,11 @@ def round_applications(request, round_id: int):
             "programme": round_.programme,
             "form": form,
             "applications": applications,
+            "page": page,
+            "page_links": {
+                "previous": query_with(request, page=str(page.number - 1)),
+                "next": query_with(request, page=str(page.number + 1)),
+            },
             "total": sum(counts.values()),
             "all_link": query_with(request, status=""),
             "counts": [

@@ -231,7 +231,7 @@ def load_seed_programme() -> Programme:
     Round.objects.create(
         programme=programme,
         number=2,
-        opens_on=datetime.date(2021, 8, 14),
+        opens_on=datetime.date(2021, 9, 13),
         deadline=datetime.date(2021, 11, 12),
     )
 
@@ -323,7 +323,7 @@ def load_seed_programme() -> Programme:
         submit(programme, m, staff, when, rng, themes)
         for m, when in zip(
             municipalities[37:83],
-            moments(datetime.date(2021, 9, 1), datetime.date(2021, 11, 12), 46, rng),
+            moments(datetime.date(2021, 9, 13), datetime.date(2021, 11, 12), 46, rng),
             strict=True,
         )
     ]

@@ -120,6 +120,21 @@ class Round(models.Model):
     def __str__(self) -> str:
         return _("Round %(number)s") % {"number": self.number}
 
+    def round_missed_on(self, day: datetime.date) -> "Round | None":
+        """The earlier round whose deadline an application received on `day` missed.
+
+        Only an application that arrives before this round opens was placed here for being late;
+        one that arrives while this round is open simply belongs to it."""
+        if day >= self.opens_on:
+            return None
+        return (
+            Round.objects.filter(
+                programme_id=self.programme_id, number__lt=self.number, deadline__lt=day
+            )
+            .order_by("-number")
+            .first()
+        )
+
     def clean(self) -> None:
         if self.opens_on and self.deadline and self.opens_on > self.deadline:
             raise ValidationError(

@@ -160,6 +160,12 @@ class SubmissionTests(BaseTestCase):
         self.assertIn("opgenomen in ronde 2", message.body)
         self.assertEqual(mail.outbox[0].body, message.body)
 
+    def test_application_while_the_next_round_is_open_is_not_called_late(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            application = self.submit(day=datetime.date(2021, 9, 15))
+        self.assertEqual(application.round, self.round2)
+        self.assertNotIn("na de indieningsdatum", application.messages.get().body)
+
     def test_application_after_the_last_deadline_is_refused(self):
         with self.assertRaisesMessage(ValidationError, "closed"):
             self.submit(day=datetime.date(2021, 11, 13))

@@ -514,8 +514,12 @@ class RoundTableTests(PageTestCase):
                 self.assertEqual(response.status_code, 200)
                 self.assertLessEqual(len(queries), 10, [q["sql"] for q in queries])
         self.assertEqual(response.context["total"], 4003)
-        self.assertEqual(len(response.context["applications"]), 4000)
+        self.assertEqual(response.context["page"].paginator.count, 4000)
+        self.assertEqual(len(response.context["applications"]), 100)
         self.assertContains(response, "Testgemeente 0010 (nu Hasselt)")
+        last_page = self.client.get(self.round_url(), {"q": "Testgemeente", "page": 40})
+        self.assertContains(last_page, "Testgemeente 3999")
+        self.assertNotContains(last_page, "Testgemeente 0010 ")
 
 
 class ProvinceTests(PageTestCase):
