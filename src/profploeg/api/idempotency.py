@@ -13,7 +13,6 @@ from collections.abc import Callable
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from ninja import Header
-from ninja.responses import NinjaJSONEncoder
 
 from . import services
 from .errors import IdempotencyConflict
@@ -57,7 +56,9 @@ def fingerprint(request: HttpRequest) -> str:
 def replay(api, request: HttpRequest, stored: IdempotencyKey, request_hash: str) -> HttpResponse:
     if stored.request_hash != request_hash:
         raise IdempotencyConflict
-    response = api.create_response(request, stored.response, status=stored.status_code)
+    response = HttpResponse(
+        stored.response_body, status=stored.status_code, content_type=api.get_content_type()
+    )
     response["Idempotent-Replayed"] = "true"
     return response
 
@@ -80,10 +81,13 @@ def run_once(
     try:
         with transaction.atomic():
             status, body = action()
-            # Stored as the client receives it, so that a replay is byte for byte the same.
-            body = json.loads(json.dumps(body, cls=NinjaJSONEncoder))
+            response = api.create_response(request, body, status=status)
             services.remember_response(
-                user=user, key=key, request_hash=request_hash, status_code=status, response=body
+                user=user,
+                key=key,
+                request_hash=request_hash,
+                status_code=status,
+                response_body=response.content.decode(),
             )
     except IntegrityError:
         # Two requests with one key at once: the other one won and its action stands.
@@ -91,4 +95,4 @@ def run_once(
         if stored is None:
             raise
         return replay(api, request, stored, request_hash)
-    return api.create_response(request, body, status=status)
+    return response

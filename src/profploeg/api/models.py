@@ -57,7 +57,9 @@ class IdempotencyKey(models.Model):
     key = models.CharField(max_length=255)
     request_hash = models.CharField(max_length=64)
     status_code = models.PositiveSmallIntegerField()
-    response = models.JSONField()
+    # The JSON text as sent, not a JSONField: PostgreSQL's jsonb would reorder the keys, and a
+    # replay must be byte for byte the first answer.
+    response_body = models.TextField()
     created_at = models.DateTimeField()
 
     class Meta:

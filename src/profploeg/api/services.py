@@ -78,7 +78,7 @@ def use_token(*, plaintext: str) -> ApiToken | None:
 
 
 def remember_response(
-    *, user: User, key: str, request_hash: str, status_code: int, response: object
+    *, user: User, key: str, request_hash: str, status_code: int, response_body: str
 ) -> IdempotencyKey:
     """Keep the response of a create action under its idempotency key, for retries to replay.
 
@@ -89,6 +89,6 @@ def remember_response(
         key=key,
         request_hash=request_hash,
         status_code=status_code,
-        response=response,
+        response_body=response_body,
         created_at=timezone.now(),
     )

@@ -225,4 +225,4 @@ def programme_status(request, programme_id: Id, query: Query[StatusQuery]):
         as_of=query.as_of or timezone.localdate(),
         round_number=query.round,
     )
-    return HttpResponse(exports.as_json(report), content_type="application/json")
+    return HttpResponse(exports.as_json(report), content_type="application/json; charset=utf-8")

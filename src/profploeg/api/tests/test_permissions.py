@@ -1,0 +1,225 @@
+"""Every endpoint, as every role, with ids that belong to others.
+
+alice works for Lier (province of Antwerpen), bob for Brugge (West-Vlaanderen), paula for the
+province of Antwerpen. Lier's application is submitted; Brugge's was declared inadmissible and
+followed up by staff. Each action runs in a savepoint that is rolled back, so that every role
+meets the same data."""
+
+import datetime
+
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+
+from profploeg.applications import services as application_services
+from profploeg.lib.dates import at_brussels
+
+from .base import ApiTestCase
+
+ROLES = ("anonymous", "alice", "bob", "paula", "expert", "staff")
+EVERYONE = {"anonymous": 401, "alice": 200, "bob": 200, "paula": 200, "expert": 200, "staff": 200}
+IMPORT_CSV = "refnis;received_at;contact_name;contact_email;question\n44021;2021-08-03 10:00;C;c@gent.be;Vraag\n"
+
+
+def expect(anonymous=401, **statuses) -> dict:
+    return {"anonymous": anonymous, **statuses}
+
+
+class PermissionWalkTests(ApiTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        with time_machine.travel(at_brussels(datetime.date(2021, 8, 2)), tick=False):
+            cls.lier_application = cls.submit_as_staff(cls.lier)
+            cls.brugge_application = cls.submit_as_staff(cls.brugge)
+            application_services.change_status(
+                application=cls.brugge_application,
+                to_status="inadmissible",
+                by=cls.staff,
+                expected_version=1,
+                reason="Onvolledig.",
+            )
+            application_services.record_referral(
+                application=cls.brugge_application,
+                by=cls.staff,
+                contacted_on=datetime.date(2021, 8, 2),
+                outcome="pending",
+            )
+
+    @classmethod
+    def submit_as_staff(cls, municipality):
+        return application_services.submit_application(
+            programme=cls.programme,
+            municipality=municipality,
+            submitted_by=cls.staff,
+            contact_name="Contact",
+            contact_email="contact@example.be",
+            question="Vraag",
+        )
+
+    def setUp(self):
+        super().setUp()
+        traveller = time_machine.travel(at_brussels(datetime.date(2021, 8, 3)), tick=False)
+        traveller.start()
+        self.addCleanup(traveller.stop)
+
+    def user(self, role: str):
+        return None if role == "anonymous" else getattr(self, role)
+
+    def endpoints(self) -> list[tuple[str, str, str, dict | None, dict]]:
+        """(method, schema path, concrete path, body, expected status per role)."""
+        lier, brugge = self.lier_application.pk, self.brugge_application.pk
+        programme, round_ = self.programme.pk, self.round1.pk
+        new_application = {
+            "programme": programme,
+            "municipality": "44021",
+            "contact_name": "C",
+            "contact_email": "c@gent.be",
+            "question": "Vraag",
+        }
+        staff_only = expect(alice=403, bob=403, paula=403, expert=403, staff=200)
+        return [
+            ("GET", "/api/me", "/api/me", None, EVERYONE),
+            ("GET", "/api/programmes", "/api/programmes", None, EVERYONE),
+            (
+                "GET",
+                "/api/programmes/{programme_id}",
+                f"/api/programmes/{programme}",
+                None,
+                EVERYONE,
+            ),
+            (
+                "GET",
+                "/api/programmes/{programme_id}/status",
+                f"/api/programmes/{programme}/status",
+                None,
+                expect(alice=403, bob=403, paula=403, expert=200, staff=200),
+            ),
+            ("GET", "/api/rounds", "/api/rounds", None, EVERYONE),
+            ("GET", "/api/rounds/{round_id}", f"/api/rounds/{round_}", None, EVERYONE),
+            ("GET", "/api/info-sessions", "/api/info-sessions", None, EVERYONE),
+            ("GET", "/api/provinces", "/api/provinces", None, EVERYONE),
+            ("GET", "/api/municipalities", "/api/municipalities", None, EVERYONE),
+            ("GET", "/api/municipalities/{refnis}", "/api/municipalities/31005", None, EVERYONE),
+            ("GET", "/api/applications", "/api/applications", None, EVERYONE),
+            (
+                "GET",
+                "/api/applications/{application_id}",
+                f"/api/applications/{brugge}",
+                None,
+                expect(alice=404, bob=200, paula=404, expert=200, staff=200),
+            ),
+            (
+                "GET",
+                "/api/applications/{application_id}/transitions",
+                f"/api/applications/{lier}/transitions",
+                None,
+                expect(alice=200, bob=404, paula=200, expert=200, staff=200),
+            ),
+            ("GET", "/api/referrals", "/api/referrals", None, EVERYONE),
+            (
+                "GET",
+                "/api/applications/{application_id}/referral",
+                f"/api/applications/{brugge}/referral",
+                None,
+                expect(alice=404, bob=200, paula=404, expert=200, staff=200),
+            ),
+            (
+                "POST",
+                "/api/applications",
+                "/api/applications",
+                new_application,
+                expect(alice=403, bob=403, paula=403, expert=403, staff=201),
+            ),
+            (
+                "POST",
+                "/api/applications/multipart",
+                "/api/applications/multipart",
+                {"multipart": new_application},
+                expect(alice=403, bob=403, paula=403, expert=403, staff=201),
+            ),
+            (
+                "POST",
+                "/api/applications/{application_id}/decision",
+                f"/api/applications/{lier}/decision",
+                {"to_status": "admissible", "expected_version": 1},
+                expect(alice=403, bob=404, paula=403, expert=403, staff=200),
+            ),
+            (
+                "POST",
+                "/api/applications/{application_id}/withdraw",
+                f"/api/applications/{lier}/withdraw",
+                {"expected_version": 1},
+                expect(alice=200, bob=404, paula=403, expert=403, staff=403),
+            ),
+            (
+                "POST",
+                "/api/applications/{application_id}/referral",
+                f"/api/applications/{brugge}/referral",
+                {"contacted_on": "2021-08-03", "outcome": "declined"},
+                expect(alice=404, bob=403, paula=404, expert=403, staff=200),
+            ),
+            (
+                "POST",
+                "/api/imports/applications",
+                "/api/imports/applications",
+                {"multipart": {"programme": programme, "dry_run": "true"}, "csv": IMPORT_CSV},
+                staff_only,
+            ),
+        ]
+
+    def send(self, method: str, path: str, body: dict | None, role: str):
+        headers = self.headers(self.user(role))
+        if method == "GET":
+            return self.client.get(path, headers=headers)
+        if "multipart" in body:
+            data = dict(body["multipart"])
+            if "csv" in body:
+                data["file"] = SimpleUploadedFile("export.csv", body["csv"].encode())
+            return self.client.post(path, data, headers=headers)
+        return self.client.post(path, body, content_type="application/json", headers=headers)
+
+    def test_the_walk_covers_every_endpoint_of_the_schema(self):
+        schema = self.client.get("/api/openapi.json").json()
+        documented = {
+            (method.upper(), path) for path, item in schema["paths"].items() for method in item
+        }
+        walked = {(method, path) for method, path, _concrete, _body, _expected in self.endpoints()}
+        self.assertEqual(documented, walked)
+
+    def test_every_endpoint_as_every_role(self):
+        # Tokens first: a token made inside a rolled-back savepoint would be gone.
+        for role in ROLES[1:]:
+            self.token_for(self.user(role))
+        for method, _path, concrete, body, expected in self.endpoints():
+            for role in ROLES:
+                with self.subTest(endpoint=f"{method} {concrete}", role=role):
+                    savepoint = transaction.savepoint()
+                    try:
+                        response = self.send(method, concrete, body, role)
+                    finally:
+                        transaction.savepoint_rollback(savepoint)
+                    self.assertEqual(response.status_code, expected[role], response.content[:300])
+                    self.assertEqual(response["Content-Type"], "application/json; charset=utf-8")
+
+    def test_lists_hold_only_what_each_role_may_see(self):
+        lier, brugge = self.lier_application.pk, self.brugge_application.pk
+        visible = {
+            "alice": {lier},
+            "bob": {brugge},
+            "paula": {lier},
+            "expert": {lier, brugge},
+            "staff": {lier, brugge},
+        }
+        for role, ids in visible.items():
+            with self.subTest(role=role):
+                body = self.api_get("/api/applications", self.user(role)).json()
+                self.assertEqual({a["id"] for a in body["items"]}, ids)
+                referrals = self.api_get("/api/referrals", self.user(role)).json()
+                self.assertEqual({r["application"] for r in referrals["items"]}, ids & {brugge})
+
+    def test_filters_cannot_widen_what_a_role_sees(self):
+        body = self.api_get(
+            "/api/applications", self.alice, municipality="31005", province="30000"
+        ).json()
+        self.assertEqual(body["count"], 0)
