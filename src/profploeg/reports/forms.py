@@ -10,6 +10,8 @@ class AsOfForm(forms.Form):
         label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     round = forms.IntegerField(label=_("Round"), required=False, min_value=1)
+    # The annex (overview of the municipalities) of this round, as a download.
+    annex = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def as_of_date(self) -> datetime.date:
         return self.cleaned_data.get("as_of") or timezone.localdate()

@@ -5,9 +5,22 @@ from django.utils import timezone
 from profploeg.accounts.permissions import role_required
 from profploeg.programmes.models import Programme
 
-from . import exports
+from . import charts, exports
 from .forms import AsOfForm
 from .status import status_report
+
+# Query parameters that choose a download rather than what the report shows.
+DOWNLOAD_PARAMETERS = ("format", "table", "annex")
+
+
+def download(report: dict, format: str, *, table: str, annex: bool) -> HttpResponse:
+    response = HttpResponse(
+        exports.render(report, format, table=table, annex=annex),
+        content_type=exports.CONTENT_TYPES[format],
+    )
+    name = exports.filename(report, format, table=table, annex=annex)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @role_required("staff", "expert")
@@ -17,19 +30,33 @@ def status(request, pk: int):
     form = AsOfForm(request.GET)
     if form.is_valid():
         as_of, round_number = form.as_of_date(), form.cleaned_data["round"]
+        annex = form.cleaned_data["annex"]
     else:
-        as_of, round_number = timezone.localdate(), None
+        as_of, round_number, annex = timezone.localdate(), None, None
+    format = request.GET.get("format")
+    table = request.GET.get("table")
+    table = table if table in exports.CSV_TABLES else "municipalities"
+    if annex and format in exports.ANNEX_FORMATS:
+        report = status_report(programme=programme, as_of=as_of, round_number=annex)
+        return download(report, format, table=table, annex=True)
     report = status_report(programme=programme, as_of=as_of, round_number=round_number)
-    download = request.GET.get("format")
-    if download in exports.FORMATS:
-        response = HttpResponse(
-            exports.render(report, download), content_type=exports.CONTENT_TYPES[download]
-        )
-        filename = f"statusrapport-{programme.pk}-{as_of.isoformat()}.{download}"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+    if format in exports.FORMATS:
+        return download(report, format, table=table, annex=False)
+    # The link that reproduces this report; downloads add their own format to it.
+    query = request.GET.copy()
+    for name in DOWNLOAD_PARAMETERS:
+        query.pop(name, None)
+    query["as_of"] = as_of.isoformat()
     return render(
         request,
         "reports/status.html",
-        {"programme": programme, "report": report, "form": form, "as_of": as_of},
+        {
+            "programme": programme,
+            "report": report,
+            "form": form,
+            "as_of": as_of,
+            "query": query.urlencode(),
+            "round_charts": [(round_, charts.round_charts(round_)) for round_ in report["rounds"]],
+            "programme_charts": charts.programme_charts(report),
+        },
     )

@@ -28,21 +28,40 @@ class Command(BaseCommand):
             help="programme id (default: the latest published by the date)",
         )
         status.add_argument("--round", type=int, default=None, dest="round_number")
-        status.add_argument("--output", default=None, help="file to write (default stdout)")
+        status.add_argument(
+            "--table",
+            choices=sorted(exports.CSV_TABLES),
+            default="municipalities",
+            help="which table as CSV: one row per application, or one per round",
+        )
+        status.add_argument(
+            "--annex",
+            action="store_true",
+            help="only the overview of the municipalities of the round(s) (csv, xlsx, docx, pdf)",
+        )
+        status.add_argument(
+            "--output",
+            default=None,
+            help="file to write (default stdout; xlsx, docx, pdf need one)",
+        )
 
-    def handle(self, *args, report, as_of, format, programme, round_number, output, **options):
+    def handle(
+        self, *args, report, as_of, format, programme, round_number, table, annex, output, **options
+    ):
         as_of = as_of or timezone.localdate()
         try:
             chosen = programme_for(as_of, programme)
         except Programme.DoesNotExist as error:
             raise CommandError(str(error) or "No such programme.") from error
+        if format in exports.BINARY and not output:
+            raise CommandError("Binary formats need --output FILE.")
+        if annex and format not in exports.ANNEX_FORMATS:
+            raise CommandError(f"The annex comes as {', '.join(sorted(exports.ANNEX_FORMATS))}.")
         data = status_report(programme=chosen, as_of=as_of, round_number=round_number)
-        content = exports.render(data, format)
+        content = exports.render(data, format, table=table, annex=annex)
         if output:
             mode = "wb" if isinstance(content, bytes) else "w"
             with open(output, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as f:
                 f.write(content)
-        elif isinstance(content, bytes):
-            raise CommandError("Binary formats need --output FILE.")
         else:
             self.stdout.write(content)

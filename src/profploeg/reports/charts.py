@@ -1,0 +1,450 @@
+"""Charts of a status report, drawn on the server from the report's dict: no JavaScript, no CDN.
+
+A chart is a list of simple shapes (rectangles, lines, texts, polygons) in its own coordinate
+space, plus the data table it was drawn from. The same shapes become
+- SVG (`to_svg`): on the page, next to the data table for screen readers, and in the PDF, which
+  draws that very SVG as vectors (fpdf2 reads SVG);
+- PNG (`to_png`, with Pillow): in the DOCX, because Word and LibreOffice need a bitmap there.
+Values are always printed as text too, so no figure depends on telling colours apart."""
+
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+INK = "#1d1d1b"
+MUTED = "#555555"
+GRID = "#d7d7d7"
+BRAND = "#004b8d"
+FONTS = Path(__file__).resolve().parent / "data"
+
+STATUS_COLOURS = {
+    "accepted": "#1b7a3a",
+    "admissible": "#5fae9e",
+    "submitted": "#7ea6d8",
+    "deferred": "#d9a21b",
+    "inadmissible": "#b3261e",
+    "withdrawn": "#9a9a9a",
+}
+# From application to completed guidance; a step shows once the report has its key.
+FUNNEL_STEPS = [
+    "submitted",
+    "admissible",
+    "accepted",
+    "intakes_held",
+    "trajectories_started",
+    "trajectories_completed",
+]
+STACK_ORDER = ["accepted", "admissible", "submitted", "deferred", "inadmissible", "withdrawn"]
+
+UI = {
+    "submitted": _("Submitted"),
+    "admissible": _("Admissible"),
+    "accepted": _("Accepted"),
+    "deferred": _("Deferred"),
+    "inadmissible": _("Inadmissible"),
+    "withdrawn": _("Withdrawn"),
+    "awaiting": _("Awaiting decision"),
+    "intakes_held": _("Intake held"),
+    "trajectories_started": _("Guidance started"),
+    "trajectories_completed": _("Guidance completed"),
+    "funnel": _("Round %(number)s: from application to completed guidance"),
+    "statuses": _("Applications per round and status on this date"),
+    "round": _("Round %(number)s"),
+    "step": _("Step"),
+    "count": _("Number"),
+    "share": _("Share of submitted"),
+    "completions": _("Guidance completed and expected, per month"),
+    "month": _("Month"),
+    "completed": _("Completed"),
+    "expected": _("Expected"),
+    "person_days": _("Person-days per municipality"),
+    "municipality": _("Municipality"),
+    "planned": _("Planned"),
+    "registered": _("Registered"),
+}
+# The documents for Parliament are Dutch whatever the interface language.
+DUTCH = {
+    "submitted": "Ingediend",
+    "admissible": "Ontvankelijk",
+    "accepted": "Aanvaard",
+    "deferred": "Uitgesteld",
+    "inadmissible": "Onontvankelijk",
+    "withdrawn": "Ingetrokken",
+    "awaiting": "Wacht op beslissing",
+    "intakes_held": "Intake gehouden",
+    "trajectories_started": "Begeleiding gestart",
+    "trajectories_completed": "Begeleiding afgerond",
+    "funnel": "Ronde %(number)s: van aanvraag tot afgeronde begeleiding",
+    "statuses": "Aanvragen per ronde en status op deze datum",
+    "round": "Ronde %(number)s",
+    "step": "Stap",
+    "count": "Aantal",
+    "share": "Aandeel van ingediend",
+    "completions": "Afgeronde en verwachte begeleidingen per maand",
+    "month": "Maand",
+    "completed": "Afgerond",
+    "expected": "Verwacht",
+    "person_days": "Mensdagen per gemeente",
+    "municipality": "Gemeente",
+    "planned": "Gepland",
+    "registered": "Geregistreerd",
+}
+
+
+@dataclass
+class Rect:
+    x: float
+    y: float
+    w: float
+    h: float
+    fill: str
+    tip: str = ""
+
+
+@dataclass
+class Line:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    stroke: str = GRID
+    width: float = 1.0
+
+
+@dataclass
+class Text:
+    x: float
+    y: float
+    text: str
+    size: float = 12
+    anchor: str = "start"
+    fill: str = INK
+    bold: bool = False
+
+
+@dataclass
+class Shape:
+    """One or more closed rings (outer boundary and holes), filled even-odd: a map area."""
+
+    rings: list
+    fill: str
+    stroke: str = "#ffffff"
+    width: float = 0.6
+    tip: str = ""
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    width: int
+    height: int
+    shapes: list = field(default_factory=list)
+    # The data the chart shows, as a table for screen readers and for anyone who prefers one.
+    headers: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
+    numeric: list = field(default_factory=list)
+
+    @property
+    def svg(self) -> SafeString:
+        return to_svg(self)
+
+    @property
+    def columns(self) -> list[tuple[str, bool]]:
+        """(header, numeric) of the data table."""
+        numeric = list(self.numeric) + [False] * (len(self.headers) - len(self.numeric))
+        return list(zip(self.headers, numeric, strict=True))
+
+
+def label(labels: dict, key: str, **values) -> str:
+    text = str(labels[key])
+    return text % values if values else text
+
+
+def number(value) -> str:
+    """A count or person-days as printed on a chart: no needless decimals."""
+    value = Decimal(value)
+    return f"{value:.0f}" if value == value.to_integral() else f"{value:.1f}".replace(".", ",")
+
+
+def n(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def to_svg(chart: Chart, *, titles: bool = True) -> SafeString:
+    """The chart as inline SVG. `titles=False` leaves out the <title> elements (the accessible
+    name and the tooltips), which a PDF has no use for."""
+    title_id = f"chart-{chart.key}-title"
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {chart.width} '
+        f'{chart.height}" width="{chart.width}" height="{chart.height}" role="img" '
+        f'aria-labelledby="{title_id}" font-family="sans-serif">'
+    ]
+    if titles:
+        parts.append(f'<title id="{title_id}">{escape(chart.title)}</title>')
+    for shape in chart.shapes:
+        if isinstance(shape, Rect):
+            tip = f"<title>{escape(shape.tip)}</title>" if shape.tip and titles else ""
+            parts.append(
+                f'<rect x="{n(shape.x)}" y="{n(shape.y)}" width="{n(shape.w)}" '
+                f'height="{n(shape.h)}" fill="{shape.fill}">{tip}</rect>'
+            )
+        elif isinstance(shape, Line):
+            parts.append(
+                f'<line x1="{n(shape.x1)}" y1="{n(shape.y1)}" x2="{n(shape.x2)}" '
+                f'y2="{n(shape.y2)}" stroke="{shape.stroke}" stroke-width="{n(shape.width)}"/>'
+            )
+        elif isinstance(shape, Text):
+            weight = ' font-weight="bold"' if shape.bold else ""
+            parts.append(
+                f'<text x="{n(shape.x)}" y="{n(shape.y)}" font-size="{n(shape.size)}" '
+                f'text-anchor="{shape.anchor}" fill="{shape.fill}"{weight}>'
+                f"{escape(shape.text)}</text>"
+            )
+        elif isinstance(shape, Shape):
+            d = "".join(
+                "M" + "L".join(f"{n(x)} {n(y)}" for x, y in ring) + "Z" for ring in shape.rings
+            )
+            tip = f"<title>{escape(shape.tip)}</title>" if shape.tip and titles else ""
+            parts.append(
+                f'<path d="{d}" fill="{shape.fill}" fill-rule="evenodd" stroke="{shape.stroke}" '
+                f'stroke-width="{n(shape.width)}">{tip}</path>'
+            )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+PIL_ANCHORS = {"start": "ls", "middle": "ms", "end": "rs"}
+
+
+def to_png(chart: Chart, scale: float = 2.0) -> bytes:
+    """The same shapes as a PNG bitmap (for the DOCX), `scale` times the SVG's size."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (round(chart.width * scale), round(chart.height * scale)), "white")
+    draw = ImageDraw.Draw(image)
+    fonts: dict = {}
+
+    def font(size: float, bold: bool):
+        key = (round(size * scale), bold)
+        if key not in fonts:
+            name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+            fonts[key] = ImageFont.truetype(str(FONTS / name), key[0])
+        return fonts[key]
+
+    def xy(x, y):
+        return (x * scale, y * scale)
+
+    for shape in chart.shapes:
+        if isinstance(shape, Rect):
+            if shape.w > 0 and shape.h > 0:
+                draw.rectangle(
+                    [xy(shape.x, shape.y), xy(shape.x + shape.w, shape.y + shape.h)],
+                    fill=shape.fill,
+                )
+        elif isinstance(shape, Line):
+            draw.line(
+                [xy(shape.x1, shape.y1), xy(shape.x2, shape.y2)],
+                fill=shape.stroke,
+                width=max(1, round(shape.width * scale)),
+            )
+        elif isinstance(shape, Text):
+            draw.text(
+                xy(shape.x, shape.y),
+                shape.text,
+                fill=shape.fill,
+                font=font(shape.size, shape.bold),
+                anchor=PIL_ANCHORS[shape.anchor],
+            )
+        elif isinstance(shape, Shape):
+            outer, *holes = shape.rings
+            if len(outer) >= 3:
+                draw.polygon([xy(x, y) for x, y in outer], fill=shape.fill, outline=shape.stroke)
+            for hole in holes:
+                if len(hole) >= 3:
+                    draw.polygon([xy(x, y) for x, y in hole], fill="white", outline=shape.stroke)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def horizontal_bars(
+    *,
+    key: str,
+    title: str,
+    items: list[tuple[str, list[tuple[str, Decimal, str]]]],
+    legend: list[tuple[str, str]] | None = None,
+    width: int = 680,
+    label_width: int = 190,
+    bar_height: int = 22,
+    gap: int = 10,
+    stacked: bool = True,
+    value_suffix=lambda total: "",
+) -> list:
+    """Shapes of one bar per item: (label, [(segment label, value, colour), ...]).
+
+    Stacked bars add their segments; grouped bars (stacked=False) draw each segment as a thinner
+    bar under the previous one. Each bar's total (or each segment) is printed at its end."""
+    left, right, top = label_width + 10, 70, 8
+    plot = width - left - right
+    if stacked:
+        maximum = max((sum(v for _, v, _ in segments) for _, segments in items), default=0)
+    else:
+        maximum = max((v for _, segments in items for _, v, _ in segments), default=0)
+    maximum = max(Decimal(maximum), Decimal(1))
+    shapes: list = []
+    y = top
+    for item_label, segments in items:
+        shapes.append(Text(left - 8, y + bar_height / 2 + 4, item_label, 12, "end"))
+        if stacked:
+            x, total = left, Decimal(0)
+            for segment_label, value, colour in segments:
+                w = plot * float(Decimal(value) / maximum)
+                if value:
+                    shapes.append(
+                        Rect(
+                            x,
+                            y,
+                            w,
+                            bar_height,
+                            colour,
+                            f"{item_label} – {segment_label}: {number(value)}",
+                        )
+                    )
+                    if w >= 24:
+                        shapes.append(
+                            Text(
+                                x + w / 2,
+                                y + bar_height / 2 + 4,
+                                number(value),
+                                11,
+                                "middle",
+                                "#ffffff",
+                                True,
+                            )
+                        )
+                x += w
+                total += Decimal(value)
+            shapes.append(
+                Text(
+                    x + 6,
+                    y + bar_height / 2 + 4,
+                    number(total) + value_suffix(total),
+                    12,
+                    bold=True,
+                )
+            )
+            y += bar_height + gap
+        else:
+            thin = bar_height / max(len(segments), 1)
+            for index, (segment_label, value, colour) in enumerate(segments):
+                w = plot * float(Decimal(value) / maximum)
+                top_ = y + index * thin
+                shapes.append(
+                    Rect(
+                        left,
+                        top_,
+                        max(w, 0),
+                        thin - 1,
+                        colour,
+                        f"{item_label} – {segment_label}: {number(value)}",
+                    )
+                )
+                shapes.append(Text(left + w + 6, top_ + thin / 2 + 4, number(value), 10))
+            y += bar_height + gap
+    shapes.append(Line(left, top - 4, left, y - gap + 4, MUTED))
+    if legend:
+        y += 6
+        x = left
+        for legend_label, colour in legend:
+            shapes.append(Rect(x, y, 12, 12, colour))
+            shapes.append(Text(x + 17, y + 11, legend_label, 11))
+            x += 24 + 7 * len(legend_label)
+            if x > width - 120:
+                x, y = left, y + 18
+        y += 18
+    return shapes, y + 4
+
+
+def funnel_chart(round_: dict, labels: dict = UI) -> Chart:
+    """A round's applications from submitted to completed guidance."""
+    steps = [key for key in FUNNEL_STEPS if key in round_]
+    submitted = round_["submitted"]
+
+    def share(value) -> str:
+        return f" ({round(100 * Decimal(value) / submitted)}%)" if submitted else ""
+
+    items = [(label(labels, key), [(label(labels, key), round_[key], BRAND)]) for key in steps]
+    shapes, height = horizontal_bars(key="funnel", title="", items=items, value_suffix=share)
+    return Chart(
+        key=f"funnel-{round_['number']}",
+        title=label(labels, "funnel", number=round_["number"]),
+        width=680,
+        height=height,
+        shapes=shapes,
+        headers=[label(labels, "step"), label(labels, "count"), label(labels, "share")],
+        rows=[[label(labels, key), round_[key], share(round_[key]).strip(" ()")] for key in steps],
+        numeric=[False, True, True],
+    )
+
+
+def status_segments(round_: dict) -> dict[str, int]:
+    """The round's applications split by their status on the date (each counted once)."""
+    only_admissible = round_["admissible"] - round_["accepted"] - round_["deferred"]
+    return {
+        "accepted": round_["accepted"],
+        "admissible": only_admissible,
+        "submitted": round_["awaiting_decision"] - only_admissible,
+        "deferred": round_["deferred"],
+        "inadmissible": round_["inadmissible"],
+        "withdrawn": round_["withdrawn"],
+    }
+
+
+def statuses_chart(report: dict, labels: dict = UI) -> Chart:
+    """Every round as one bar, split by status."""
+    names = {key: label(labels, "awaiting" if key == "submitted" else key) for key in STACK_ORDER}
+    items, rows = [], []
+    for round_ in report["rounds"]:
+        segments = status_segments(round_)
+        round_label = label(labels, "round", number=round_["number"])
+        items.append(
+            (round_label, [(names[key], segments[key], STATUS_COLOURS[key]) for key in STACK_ORDER])
+        )
+        rows.append([round_label, *(segments[key] for key in STACK_ORDER), round_["submitted"]])
+    shapes, height = horizontal_bars(
+        key="statuses",
+        title="",
+        items=items,
+        legend=[(names[key], STATUS_COLOURS[key]) for key in STACK_ORDER],
+        label_width=110,
+    )
+    return Chart(
+        key="statuses",
+        title=label(labels, "statuses"),
+        width=680,
+        height=height,
+        shapes=shapes,
+        headers=[
+            label(labels, "round", number="").strip(),
+            *(names[key] for key in STACK_ORDER),
+            label(labels, "submitted"),
+        ],
+        rows=rows,
+        numeric=[False] + [True] * (len(STACK_ORDER) + 1),
+    )
+
+
+def round_charts(round_: dict, labels: dict = UI) -> list[Chart]:
+    return [funnel_chart(round_, labels)] if round_["submitted"] else []
+
+
+def programme_charts(report: dict, labels: dict = UI) -> list[Chart]:
+    if not report["rounds"]:
+        return []
+    return [statuses_chart(report, labels)]

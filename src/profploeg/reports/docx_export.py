@@ -1,0 +1,113 @@
+"""The answer document (see `document.py`) as an editable Word file, with python-docx.
+
+Charts are PNG pictures drawn from the same shapes as the page's SVG (Word and LibreOffice need a
+bitmap; SVG in DOCX is an extension with a mandatory bitmap fallback), with the chart's title as
+alternative text."""
+
+import io
+
+from docx import Document as WordDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.oxml.parser import OxmlElement
+from docx.shared import Cm, Pt, RGBColor
+
+from . import charts
+from .document import Document, Figure, Heading, Paragraph, Table
+
+MUTED = RGBColor(0x55, 0x55, 0x55)
+
+
+def set_language(word, language: str = "nl-BE") -> None:
+    """Spelling and hyphenation in Dutch (Belgium) for the whole document."""
+    for style_name in ("Normal",):
+        run_properties = word.styles[style_name].element.get_or_add_rPr()
+        lang = run_properties.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            run_properties.append(lang)
+        lang.set(qn("w:val"), language)
+
+
+def set_page(word, landscape: bool) -> None:
+    section = word.sections[0]
+    width, height = Cm(21), Cm(29.7)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        width, height = height, width
+    section.page_width, section.page_height = width, height
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2))
+
+
+def write_table(word, table: Table) -> None:
+    if table.caption:
+        word.add_paragraph(table.caption, style="Caption")
+    out = word.add_table(rows=1, cols=len(table.headers))
+    out.style = "Light Grid Accent 1"
+    out.alignment = WD_TABLE_ALIGNMENT.LEFT
+    for cell, header, numeric in zip(out.rows[0].cells, table.headers, table.numeric, strict=True):
+        cell.text = header
+        if numeric:
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    # Repeat the header row on every page.
+    header_properties = out.rows[0]._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    header_properties.append(repeat)
+    for row in table.rows:
+        cells = out.add_row().cells
+        for cell, text, numeric in zip(cells, row, table.numeric, strict=True):
+            cell.text = text
+            if numeric:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for row in out.rows:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(8)
+    word.add_paragraph()
+
+
+def write_figure(word, figure: Figure, width_cm: float) -> None:
+    chart = figure.chart
+    word.add_paragraph(figure.caption, style="Caption")
+    width = Cm(min(width_cm, chart.width * 0.025))
+    shape = word.add_picture(io.BytesIO(charts.to_png(chart)), width=width)
+    shape._inline.docPr.set("descr", chart.title)
+
+
+def render(document: Document) -> bytes:
+    word = WordDocument()
+    set_page(word, document.landscape)
+    set_language(word)
+    word.styles["Normal"].font.size = Pt(10.5)
+    word.core_properties.title = document.title
+    word.core_properties.subject = document.subtitle
+    word.core_properties.author = "Profploeg"
+    word.core_properties.language = "nl-BE"
+    word.add_heading(document.title, 0)
+    word.add_paragraph(document.subtitle, style="Subtitle")
+    text_width = 25.7 if document.landscape else 17
+    for block in document.blocks:
+        if isinstance(block, Heading):
+            word.add_heading(block.text, block.level)
+        elif isinstance(block, Paragraph):
+            if block.style == "question":
+                paragraph = word.add_paragraph(block.text, style="Intense Quote")
+            else:
+                paragraph = word.add_paragraph(block.text)
+                if block.style == "note":
+                    for run in paragraph.runs:
+                        run.italic = True
+                        run.font.color.rgb = MUTED
+                        run.font.size = Pt(9)
+        elif isinstance(block, Table):
+            write_table(word, block)
+        elif isinstance(block, Figure):
+            write_figure(word, block, text_width)
+    out = io.BytesIO()
+    word.save(out)
+    return out.getvalue()

@@ -1,0 +1,177 @@
+import csv
+import datetime
+import io
+import tempfile
+from pathlib import Path
+
+import docx
+import openpyxl
+from django.core.management import CommandError, call_command
+from django.test import TestCase
+from django.urls import reverse
+from pypdf import PdfReader
+
+from profploeg.programmes.models import Programme
+from profploeg.reports import exports
+from profploeg.reports.status import status_report
+from profploeg.test import PASSWORD, BaseTestCase
+
+AS_OF = datetime.date(2022, 1, 31)
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def docx_text(content: bytes) -> str:
+    document = docx.Document(io.BytesIO(content))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+class DemoDownloadTests(TestCase):
+    """Each download of the demo's report of 31 January 2022 opens and says what happened."""
+
+    @classmethod
+    def setUpTestData(cls):
+        call_command("demo", stdout=io.StringIO())
+        cls.programme = Programme.objects.get(title__startswith="Profploeg: begeleiding")
+
+    def setUp(self):
+        self.report = status_report(programme=self.programme, as_of=AS_OF)
+
+    def test_xlsx_has_a_summary_the_programme_and_a_sheet_per_round_with_real_cells(self):
+        workbook = openpyxl.load_workbook(io.BytesIO(exports.render(self.report, "xlsx")))
+        summary, programme, round1, round2 = workbook.worksheets
+        self.assertEqual(summary.freeze_panes, "A2")
+        self.assertEqual(
+            summary.auto_filter.ref, f"A1:{summary.cell(1, summary.max_column).column_letter}3"
+        )
+        self.assertEqual([summary.cell(row, 4).value for row in (2, 3)], [35, 50])
+        self.assertEqual(summary.cell(2, 3).value, datetime.datetime(2021, 8, 13))
+        self.assertEqual(summary.cell(2, 3).number_format, "DD/MM/YYYY")
+        self.assertEqual(round1.max_row, 1 + 35)
+        self.assertEqual(round2.max_row, 1 + 50)
+        self.assertEqual(round1.freeze_panes, "A2")
+        self.assertTrue(round1.auto_filter.ref.startswith("A1:"))
+        received = [row[5] for row in round1.iter_rows(min_row=2, values_only=True)]
+        self.assertTrue(all(isinstance(day, datetime.datetime) for day in received))
+        values = [row[1] for row in programme.iter_rows(min_row=2, values_only=True)]
+        self.assertIn(83, values)
+        self.assertIn(122, values)
+
+    def test_rounds_csv_has_one_row_per_round(self):
+        rows = list(csv.DictReader(io.StringIO(exports.render(self.report, "csv", table="rounds"))))
+        self.assertEqual(
+            [(r["number"], r["submitted"], r["admissible"], r["accepted"]) for r in rows],
+            [("1", "35", "34", "33"), ("2", "50", "50", "50")],
+        )
+
+    def test_docx_answers_each_question_of_the_seed_with_the_figures(self):
+        content = exports.render(self.report, "docx")
+        document = docx.Document(io.BytesIO(content))
+        text = docx_text(content)
+        self.assertIn("voor de 33 gemeenten in de eerste ronde", text)
+        self.assertIn("35 aanvragen ingediend voor de indieningsdatum van 13 augustus 2021", text)
+        self.assertIn("Eén aanvraag was onontvankelijk", text)
+        self.assertIn("Alle 50 aanvragen werden ontvankelijk verklaard", text)
+        self.assertIn("Op welke manier worden de begeleidingen geëvalueerd?", text)
+        self.assertIn("Overzicht van de gemeenten uit de tweede ronde", text)
+        self.assertIn("122 deelnemers", text)
+        headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+        self.assertEqual(headings[:2], ["Vraag 1", "Antwoord op vraag 1"])
+        self.assertIn("Vraag 3", headings)
+        # Round 1 inline, round 2 in the annex.
+        self.assertEqual([len(t.rows) for t in document.tables], [1 + 35, 1 + 50])
+        self.assertGreaterEqual(len(document.inline_shapes), 2)
+
+    def test_pdf_is_the_same_answer(self):
+        content = exports.render(self.report, "pdf")
+        self.assertTrue(content.startswith(b"%PDF"))
+        text = pdf_text(content)
+        self.assertIn("Vraag 1", text)
+        self.assertIn("Vraag 3", text)
+        self.assertIn("13 augustus 2021", text)
+        self.assertIn("Overzicht van de gemeenten uit de tweede ronde", text)
+
+    def test_the_annex_of_a_round_lists_its_municipalities_only(self):
+        report = status_report(programme=self.programme, as_of=AS_OF, round_number=2)
+        workbook = openpyxl.load_workbook(io.BytesIO(exports.render(report, "xlsx", annex=True)))
+        self.assertEqual(len(workbook.worksheets), 1)
+        self.assertEqual(workbook.worksheets[0].max_row, 1 + 50)
+        text = pdf_text(exports.render(report, "pdf", annex=True))
+        self.assertIn("Overzicht van de gemeenten uit de tweede ronde", text)
+        document = docx.Document(io.BytesIO(exports.render(report, "docx", annex=True)))
+        self.assertEqual(len(document.tables[0].rows), 1 + 50)
+
+
+class CommandTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("demo", stdout=io.StringIO())
+
+    def test_binary_formats_need_an_output_file(self):
+        with self.assertRaisesMessage(CommandError, "--output"):
+            call_command("report", "status", "--as-of", "2022-01-31", "--format", "pdf")
+
+    def test_each_format_is_written_to_the_output_file(self):
+        with tempfile.TemporaryDirectory() as folder:
+            for format, magic in [
+                ("xlsx", b"PK"),
+                ("docx", b"PK"),
+                ("pdf", b"%PDF"),
+                ("csv", b"round,refnis"),
+                ("json", b"{"),
+            ]:
+                with self.subTest(format=format):
+                    path = Path(folder) / f"report.{format}"
+                    call_command(
+                        "report", "status", "--as-of", "2022-01-31", "--format", format,
+                        "--output", str(path),
+                    )  # fmt: skip
+                    self.assertTrue(path.read_bytes().startswith(magic))
+
+    def test_annex_of_round_2_as_csv_on_stdout(self):
+        out = io.StringIO()
+        call_command(
+            "report", "status", "--as-of", "2022-01-31", "--round", "2", "--annex",
+            "--format", "csv", stdout=out,
+        )  # fmt: skip
+        rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+        self.assertEqual(len(rows), 50)
+        self.assertEqual({row["round"] for row in rows}, {"2"})
+
+
+class DownloadPageTests(BaseTestCase):
+    def setUp(self):
+        self.url = reverse("reports:status", args=[self.programme.pk])
+        self.submit(self.lier, day=datetime.date(2021, 8, 1))
+        self.submit(self.brugge, day=datetime.date(2021, 9, 1))
+        self.client.login(username="sam", password=PASSWORD)
+
+    def test_page_links_every_download_and_the_annex_of_each_round(self):
+        response = self.client.get(self.url, {"as_of": "2021-12-31"})
+        for link in ("format=docx", "format=pdf", "format=xlsx", "format=csv&amp;table=rounds"):
+            self.assertContains(response, link)
+        self.assertContains(response, "annex=1&amp;format=pdf")
+        self.assertContains(response, "annex=2&amp;format=xlsx")
+
+    def test_each_download_has_its_type_and_a_file_name(self):
+        for format in exports.FORMATS:
+            with self.subTest(format=format):
+                response = self.client.get(self.url, {"as_of": "2021-12-31", "format": format})
+                self.assertEqual(response["Content-Type"], exports.CONTENT_TYPES[format])
+                self.assertIn(
+                    f'filename="statusrapport-{self.programme.pk}-2021-12-31.{format}"',
+                    response["Content-Disposition"],
+                )
+
+    def test_annex_link_downloads_the_overview_of_that_round(self):
+        response = self.client.get(
+            self.url, {"as_of": "2021-12-31", "annex": "2", "format": "xlsx"}
+        )
+        self.assertIn("bijlage-gemeenten-ronde-2", response["Content-Disposition"])
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+        self.assertEqual(
+            [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)], ["Brugge"]
+        )
