@@ -13,6 +13,8 @@ from profploeg.applications.models import Application, Transition
 from profploeg.lib.dates import end_of_day, local_date
 from profploeg.programmes.models import Programme
 
+from .guidance import add_guidance
+
 Status = Application.Status
 
 
@@ -81,7 +83,7 @@ def status_report(
         for r in rounds
         if round_number is None or r.number == round_number
     ]
-    return {
+    report = {
         "programme": {
             "id": programme.pk,
             "title": programme.title,
@@ -104,6 +106,8 @@ def status_report(
             "remaining": programme.capacity - accepted,
         },
     }
+    add_guidance(report, programme, as_of)
+    return report
 
 
 def programme_for(as_of: datetime.date, programme_id: int | None = None) -> Programme:

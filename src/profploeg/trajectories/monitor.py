@@ -172,9 +172,12 @@ class Line:
     """One trajectory on the date."""
 
     pk: int
+    application_id: int
     municipality: str
     municipality_id: int
+    refnis: str
     round_number: int
+    created_on: datetime.date
     status: str
     started_on: datetime.date | None
     planned_start: datetime.date
@@ -327,6 +330,9 @@ def budget_monitor(*, programme: Programme, as_of: datetime.date) -> BudgetMonit
         .existing_on(as_of)
         .values(
             "pk",
+            "application_id",
+            "application__municipality__refnis",
+            "created_on",
             "application__municipality__name",
             "application__municipality_id",
             "application__round__number",
@@ -341,9 +347,12 @@ def budget_monitor(*, programme: Programme, as_of: datetime.date) -> BudgetMonit
         values = per_trajectory[row["pk"]]
         line = Line(
             pk=row["pk"],
+            application_id=row["application_id"],
             municipality=row["application__municipality__name"],
             municipality_id=row["application__municipality_id"],
+            refnis=row["application__municipality__refnis"],
             round_number=row["application__round__number"],
+            created_on=row["created_on"],
             status=status_on(row, as_of),
             started_on=on_or_before(row["started_on"], as_of),
             planned_start=row["planned_start"],

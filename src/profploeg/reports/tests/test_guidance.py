@@ -1,0 +1,64 @@
+import datetime
+from decimal import Decimal
+
+from profploeg.reports.status import status_report
+from profploeg.trajectories.tests.base import TrajectoryTestCase
+
+D = datetime.date
+
+
+class GuidanceInStatusReportTests(TrajectoryTestCase):
+    """Lier's trajectory: intake 5 October 2021, start 10 January 2022, one day of Eva."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.lier_trajectory = cls.trajectory(cls.lier)
+        cls.register(cls.lier_trajectory, D(2022, 2, 1))
+
+    def test_round_has_intakes_trajectories_person_days_and_cost_on_the_date(self):
+        report = status_report(programme=self.programme, as_of=D(2022, 2, 28))
+        round1 = report["rounds"][0]
+        self.assertEqual(
+            (
+                round1["intakes_held"],
+                round1["first_intake"],
+                round1["trajectories_started"],
+                round1["trajectories_completed"],
+                round1["person_days_planned"],
+                round1["person_days_consumed"],
+                round1["cost_eur"],
+            ),
+            (1, D(2021, 10, 5), 1, 0, Decimal("15.0"), Decimal("1.0"), Decimal("800.00")),
+        )
+        self.assertIsNotNone(round1["expected_completion"])
+
+    def test_municipality_row_has_its_trajectory(self):
+        report = status_report(programme=self.programme, as_of=D(2022, 2, 28))
+        row = report["rounds"][0]["municipalities"][0]
+        self.assertEqual(row["trajectory_status"], "running")
+        self.assertEqual(row["cost_eur"], Decimal("800.00"))
+        self.assertEqual([e["name"] for e in row["experts"]], ["Ed Detail", "Eva Expert"])
+
+    def test_programme_budget_on_the_date(self):
+        budget = status_report(programme=self.programme, as_of=D(2022, 2, 28))["budget"]
+        self.assertEqual(
+            (
+                budget["total_eur"],
+                budget["committed_eur"],
+                budget["consumed_eur"],
+                budget["remaining_eur"],
+                budget["forecast_at_completion_eur"],
+            ),
+            (
+                Decimal("1500000.00"),
+                Decimal("13000.00"),
+                Decimal("800.00"),
+                Decimal("1487000.00"),
+                Decimal("13000.00"),
+            ),
+        )
+
+    def test_before_the_intake_nothing_is_held_or_spent(self):
+        round1 = status_report(programme=self.programme, as_of=D(2021, 9, 30))["rounds"][0]
+        self.assertEqual((round1["intakes_held"], round1["cost_eur"]), (0, 0))
