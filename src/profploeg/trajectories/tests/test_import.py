@@ -1,8 +1,11 @@
 import datetime
 import io
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from profploeg.trajectories import services
@@ -117,3 +120,33 @@ class ImportTests(TrajectoryTestCase):
     def test_another_format_is_refused(self):
         with self.assertRaisesMessage(ValidationError, ".csv or .xlsx"):
             self.run_import(io.BytesIO(b"x"), filename="dagen.pdf")
+
+
+class ImportCommandTests(TrajectoryTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.lier_trajectory = cls.trajectory(cls.lier)
+
+    def write(self, text: str):
+        folder = Path(tempfile.mkdtemp())
+        path = folder / "dagen.csv"
+        path.write_text(text)
+        return path
+
+    def test_command_imports_a_good_file(self):
+        path = self.write("date,municipality,days,activity\n2022-02-01,Lier,1,analysis\n")
+        out = io.StringIO()
+        call_command("import_person_days", path, expert=str(self.eva.pk), by="eva", stdout=out)
+        self.assertIn("1 rows imported", out.getvalue())
+        self.assertEqual(PersonDayEntry.objects.count(), 1)
+
+    def test_command_lists_bad_rows_and_imports_nothing(self):
+        path = self.write("date,municipality,days,activity\n2022-02-01,Lier,2,analysis\n")
+        err = io.StringIO()
+        with self.assertRaisesMessage(CommandError, "Nothing was imported"):
+            call_command(
+                "import_person_days", path, expert="eva@consortium.be", by="sam", stderr=err
+            )
+        self.assertIn("Row 2", err.getvalue())
+        self.assertFalse(PersonDayEntry.objects.exists())
