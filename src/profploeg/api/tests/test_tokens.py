@@ -1,3 +1,4 @@
+from django.contrib.staticfiles import finders
 from django.test import TestCase
 
 from profploeg.api import services
@@ -140,3 +141,6 @@ class DocsTests(TestCase):
         self.assertContains(docs, "/static/ninja/swagger-ui-bundle.js")
         self.assertNotContains(docs, "cdn.")
         self.assertNotContains(docs, "https://")
+        # The assets come with the installed package, found by the static files finders.
+        self.assertIsNotNone(finders.find("ninja/swagger-ui-bundle.js"))
+        self.assertIsNotNone(finders.find("ninja/swagger-ui.css"))
