@@ -533,6 +533,11 @@ def complete_trajectory(
     trajectory.measures = measures
     trajectory.save()
     record_event(trajectory, from_status=Status.RUNNING, on=on, by=by)
+    # Imported here: evaluations builds on trajectories. After commit, so that a mail problem
+    # never undoes the completion (robust: it is logged; staff can send the link again).
+    from profploeg.evaluations.services import send_questionnaire
+
+    transaction.on_commit(lambda: send_questionnaire(trajectory=trajectory), robust=True)
     return trajectory
 
 
