@@ -188,3 +188,29 @@ class ApplicationEndpointTests(ResourceTestCase):
         self.assertEqual(self.api_get("/api/referrals", self.bob).json()["count"], 0)
         single = self.api_get(f"/api/applications/{self.lier_application.pk}/referral", self.paula)
         self.assertEqual(single.json()["contacted_by"], "paula")
+
+
+class QueryCountTests(ResourceTestCase):
+    def count_queries(self, path: str) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            response = self.api_get(path, self.staff)
+        self.assertEqual(response.status_code, 200)
+        return len(queries)
+
+    def test_a_list_costs_the_same_queries_however_many_items_it_holds(self):
+        self.token_for(self.staff)
+        path = "/api/applications?page_size=200"
+        few = self.count_queries(path)
+        for name in ("Mechelen", "Gent", "Aalst", "Leuven"):
+            self.submit_for(municipality_named(name), datetime.date(2021, 8, 3))
+        self.assertEqual(self.count_queries(path), few)
+        self.assertEqual(self.api_get(path, self.staff).json()["count"], 6)
+
+
+def municipality_named(name: str):
+    from profploeg.test import municipality
+
+    return municipality(name)
