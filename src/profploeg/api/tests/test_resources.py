@@ -201,8 +201,9 @@ class QueryCountTests(ResourceTestCase):
         return len(queries)
 
     def test_a_list_costs_the_same_queries_however_many_items_it_holds(self):
-        self.token_for(self.staff)
         path = "/api/applications?page_size=200"
+        # The first use of a token also notes when it was used: leave that write out.
+        self.api_get(path, self.staff)
         few = self.count_queries(path)
         for name in ("Mechelen", "Gent", "Aalst", "Leuven"):
             self.submit_for(municipality_named(name), datetime.date(2021, 8, 3))
