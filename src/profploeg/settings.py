@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "profploeg.programmes",
     "profploeg.applications",
     "profploeg.trajectories",
+    "profploeg.evaluations",
     "profploeg.reports",
     "profploeg.api",
     "profploeg.demo",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("programmes/", include("profploeg.programmes.urls")),
     path("applications/", include("profploeg.applications.urls")),
     path("trajectories/", include("profploeg.trajectories.urls")),
+    path("evaluations/", include("profploeg.evaluations.urls")),
     path("reports/", include("profploeg.reports.urls")),
     path("api/", include("profploeg.api.urls")),
     path("imports/", include("profploeg.api.import_urls")),
