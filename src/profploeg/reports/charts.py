@@ -7,6 +7,7 @@ space, plus the data table it was drawn from. The same shapes become
 - PNG (`to_png`, with Pillow): in the DOCX, because Word and LibreOffice need a bitmap there.
 Values are always printed as text too, so no figure depends on telling colours apart."""
 
+import datetime
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -66,6 +67,8 @@ UI = {
     "municipality": _("Municipality"),
     "planned": _("Planned"),
     "registered": _("Registered"),
+    "cumulative": _("Cumulative"),
+    "round_header": _("Round"),
 }
 # The documents for Parliament are Dutch whatever the interface language.
 DUTCH = {
@@ -93,6 +96,8 @@ DUTCH = {
     "municipality": "Gemeente",
     "planned": "Gepland",
     "registered": "Geregistreerd",
+    "cumulative": "Cumulatief",
+    "round_header": "Ronde",
 }
 
 
@@ -273,11 +278,22 @@ def to_png(chart: Chart, scale: float = 2.0) -> bytes:
     return out.getvalue()
 
 
+def legend_shapes(entries: list[tuple[str, str]], left: float, y: float, width: float):
+    """Colour squares with their labels, wrapping; returns the shapes and the y below them."""
+    shapes, x = [], left
+    for entry_label, colour in entries:
+        advance = 24 + 7 * len(entry_label)
+        if x > left and x + advance > width - 10:
+            x, y = left, y + 18
+        shapes.append(Rect(x, y, 12, 12, colour))
+        shapes.append(Text(x + 17, y + 11, entry_label, 11))
+        x += advance
+    return shapes, y + 18
+
+
 def horizontal_bars(
-    *,
-    key: str,
-    title: str,
     items: list[tuple[str, list[tuple[str, Decimal, str]]]],
+    *,
     legend: list[tuple[str, str]] | None = None,
     width: int = 680,
     label_width: int = 190,
@@ -285,8 +301,8 @@ def horizontal_bars(
     gap: int = 10,
     stacked: bool = True,
     value_suffix=lambda total: "",
-) -> list:
-    """Shapes of one bar per item: (label, [(segment label, value, colour), ...]).
+) -> tuple[list, float]:
+    """Shapes of one bar per item: (label, [(segment label, value, colour), ...]), and the height.
 
     Stacked bars add their segments; grouped bars (stacked=False) draw each segment as a thinner
     bar under the previous one. Each bar's total (or each segment) is printed at its end."""
@@ -305,70 +321,90 @@ def horizontal_bars(
             x, total = left, Decimal(0)
             for segment_label, value, colour in segments:
                 w = plot * float(Decimal(value) / maximum)
+                tip = f"{item_label} – {segment_label}: {number(value)}"
                 if value:
-                    shapes.append(
-                        Rect(
-                            x,
-                            y,
-                            w,
-                            bar_height,
-                            colour,
-                            f"{item_label} – {segment_label}: {number(value)}",
-                        )
-                    )
+                    shapes.append(Rect(x, y, w, bar_height, colour, tip))
                     if w >= 24:
                         shapes.append(
-                            Text(
-                                x + w / 2,
-                                y + bar_height / 2 + 4,
-                                number(value),
-                                11,
-                                "middle",
-                                "#ffffff",
-                                True,
-                            )
-                        )
+                            Text(x + w / 2, y + bar_height / 2 + 4, number(value), 11, "middle",
+                                 "#ffffff", bold=True)
+                        )  # fmt: skip
                 x += w
                 total += Decimal(value)
             shapes.append(
-                Text(
-                    x + 6,
-                    y + bar_height / 2 + 4,
-                    number(total) + value_suffix(total),
-                    12,
-                    bold=True,
-                )
-            )
-            y += bar_height + gap
+                Text(x + 6, y + bar_height / 2 + 4, number(total) + value_suffix(total), 12,
+                     bold=True)
+            )  # fmt: skip
         else:
             thin = bar_height / max(len(segments), 1)
             for index, (segment_label, value, colour) in enumerate(segments):
                 w = plot * float(Decimal(value) / maximum)
                 top_ = y + index * thin
-                shapes.append(
-                    Rect(
-                        left,
-                        top_,
-                        max(w, 0),
-                        thin - 1,
-                        colour,
-                        f"{item_label} – {segment_label}: {number(value)}",
-                    )
-                )
-                shapes.append(Text(left + w + 6, top_ + thin / 2 + 4, number(value), 10))
-            y += bar_height + gap
+                tip = f"{item_label} – {segment_label}: {number(value)}"
+                shapes.append(Rect(left, top_, max(w, 0), thin - 1, colour, tip))
+                shapes.append(Text(left + w + 4, top_ + thin / 2 + 3.5, number(value), 9))
+        y += bar_height + gap
     shapes.append(Line(left, top - 4, left, y - gap + 4, MUTED))
     if legend:
-        y += 6
-        x = left
-        for legend_label, colour in legend:
-            shapes.append(Rect(x, y, 12, 12, colour))
-            shapes.append(Text(x + 17, y + 11, legend_label, 11))
-            x += 24 + 7 * len(legend_label)
-            if x > width - 120:
-                x, y = left, y + 18
-        y += 18
+        more, y = legend_shapes(legend, left, y + 6, width)
+        shapes += more
     return shapes, y + 4
+
+
+def columns(
+    months: list[str],
+    series: list[tuple[str, list[int], str]],
+    *,
+    width: int = 680,
+    height: int = 260,
+) -> list:
+    """Stacked columns per month (x) of one or more series, with a y grid and a legend."""
+    left, right, top, bottom = 40, 10, 10, 64
+    plot_w, plot_h = width - left - right, height - top - bottom
+    totals = [sum(values[i] for _, values, _ in series) for i in range(len(months))]
+    maximum = max(totals, default=0) or 1
+    step = max(1, nice_step(maximum))
+    top_value = step * -(-maximum // step)
+    shapes: list = []
+    tick = 0
+    while tick <= top_value:
+        y = top + plot_h * (1 - tick / top_value)
+        shapes.append(Line(left, y, left + plot_w, y, GRID))
+        shapes.append(Text(left - 6, y + 4, str(tick), 10, "end", MUTED))
+        tick += step
+    slot = plot_w / max(len(months), 1)
+    bar = max(min(slot * 0.7, 36), 2)
+    every = max(1, -(-len(months) // 12))
+    for i, month in enumerate(months):
+        x = left + slot * i + (slot - bar) / 2
+        base = top + plot_h
+        for series_label, values, colour in series:
+            value = values[i]
+            if value:
+                h = plot_h * value / top_value
+                base -= h
+                shapes.append(Rect(x, base, bar, h, colour, f"{month} – {series_label}: {value}"))
+        if totals[i] and bar >= 10:
+            shapes.append(Text(x + bar / 2, base - 3, str(totals[i]), 9, "middle"))
+        if i % every == 0:
+            shapes.append(Text(x + bar / 2, top + plot_h + 14, month, 9, "middle", MUTED))
+    shapes.append(Line(left, top + plot_h, left + plot_w, top + plot_h, MUTED))
+    more, _ = legend_shapes(
+        [(series_label, colour) for series_label, _, colour in series], left, height - 30, width
+    )
+    return shapes + more
+
+
+def nice_step(maximum: float, ticks: int = 4) -> int:
+    """A round step (1, 2, 5 × 10^n) that covers `maximum` in about `ticks` steps."""
+    raw = maximum / ticks
+    magnitude = 1
+    while magnitude * 10 <= raw:
+        magnitude *= 10
+    for factor in (1, 2, 5, 10):
+        if factor * magnitude >= raw:
+            return factor * magnitude
+    return 10 * magnitude
 
 
 def funnel_chart(round_: dict, labels: dict = UI) -> Chart:
@@ -380,16 +416,113 @@ def funnel_chart(round_: dict, labels: dict = UI) -> Chart:
         return f" ({round(100 * Decimal(value) / submitted)}%)" if submitted else ""
 
     items = [(label(labels, key), [(label(labels, key), round_[key], BRAND)]) for key in steps]
-    shapes, height = horizontal_bars(key="funnel", title="", items=items, value_suffix=share)
+    shapes, height = horizontal_bars(items, value_suffix=share)
     return Chart(
         key=f"funnel-{round_['number']}",
         title=label(labels, "funnel", number=round_["number"]),
         width=680,
-        height=height,
+        height=round(height),
         shapes=shapes,
         headers=[label(labels, "step"), label(labels, "count"), label(labels, "share")],
         rows=[[label(labels, key), round_[key], share(round_[key]).strip(" ()")] for key in steps],
         numeric=[False, True, True],
+    )
+
+
+def person_days_chart(round_: dict, labels: dict = UI) -> Chart | None:
+    """Planned and registered person-days of each municipality of a round with a trajectory."""
+    rows = [row for row in round_["municipalities"] if "person_days_planned" in row]
+    if not rows:
+        return None
+    rows.sort(key=lambda row: (-Decimal(row["person_days_planned"]), row["name"]))
+    planned, registered = label(labels, "planned"), label(labels, "registered")
+    items = [
+        (
+            row["name"],
+            [
+                (planned, Decimal(row["person_days_planned"]), "#9bb7df"),
+                (registered, Decimal(row.get("person_days_consumed") or 0), BRAND),
+            ],
+        )
+        for row in rows
+    ]
+    shapes, height = horizontal_bars(
+        items,
+        stacked=False,
+        bar_height=16,
+        gap=5,
+        label_width=150,
+        legend=[(planned, "#9bb7df"), (registered, BRAND)],
+    )
+    return Chart(
+        key=f"person-days-{round_['number']}",
+        title=f"{label(labels, 'person_days')} – {label(labels, 'round', number=round_['number'])}",
+        width=680,
+        height=round(height),
+        shapes=shapes,
+        headers=[label(labels, "municipality"), planned, registered],
+        rows=[
+            [
+                row["name"],
+                number(row["person_days_planned"]),
+                number(row.get("person_days_consumed") or 0),
+            ]
+            for row in rows
+        ],
+        numeric=[False, True, True],
+    )
+
+
+def month_label(day) -> str:
+    return f"{day.month:02d}/{day.year}"
+
+
+def completions_chart(report: dict, labels: dict = UI) -> Chart | None:
+    """Trajectories completed per month, and those expected to complete, month by month."""
+    done, expected = {}, {}
+    for round_ in report["rounds"]:
+        for row in round_["municipalities"]:
+            if row.get("completed_on"):
+                month = row["completed_on"].replace(day=1)
+                done[month] = done.get(month, 0) + 1
+            elif row.get("expected_completion") and row.get("trajectory_status") not in (
+                "stopped",
+            ):
+                month = row["expected_completion"].replace(day=1)
+                expected[month] = expected.get(month, 0) + 1
+    if not done and not expected:
+        return None
+    first, last = min([*done, *expected]), max([*done, *expected])
+    months = []
+    month = first
+    while month <= last:
+        months.append(month)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    completed_label, expected_label = label(labels, "completed"), label(labels, "expected")
+    series = [
+        (completed_label, [done.get(m, 0) for m in months], STATUS_COLOURS["accepted"]),
+        (expected_label, [expected.get(m, 0) for m in months], "#a9cfb4"),
+    ]
+    # The table lists the months in which something completes; the chart shows every month.
+    cumulative, rows = 0, []
+    for m in months:
+        cumulative += done.get(m, 0) + expected.get(m, 0)
+        if done.get(m) or expected.get(m):
+            rows.append([month_label(m), done.get(m, 0), expected.get(m, 0), cumulative])
+    return Chart(
+        key="completions",
+        title=label(labels, "completions"),
+        width=680,
+        height=260,
+        shapes=columns([month_label(m) for m in months], series),
+        headers=[
+            label(labels, "month"),
+            completed_label,
+            expected_label,
+            label(labels, "cumulative"),
+        ],
+        rows=rows,
+        numeric=[False, True, True, True],
     )
 
 
@@ -418,20 +551,16 @@ def statuses_chart(report: dict, labels: dict = UI) -> Chart:
         )
         rows.append([round_label, *(segments[key] for key in STACK_ORDER), round_["submitted"]])
     shapes, height = horizontal_bars(
-        key="statuses",
-        title="",
-        items=items,
-        legend=[(names[key], STATUS_COLOURS[key]) for key in STACK_ORDER],
-        label_width=110,
+        items, legend=[(names[key], STATUS_COLOURS[key]) for key in STACK_ORDER], label_width=110
     )
     return Chart(
         key="statuses",
         title=label(labels, "statuses"),
         width=680,
-        height=height,
+        height=round(height),
         shapes=shapes,
         headers=[
-            label(labels, "round", number="").strip(),
+            label(labels, "round_header"),
             *(names[key] for key in STACK_ORDER),
             label(labels, "submitted"),
         ],
@@ -441,10 +570,14 @@ def statuses_chart(report: dict, labels: dict = UI) -> Chart:
 
 
 def round_charts(round_: dict, labels: dict = UI) -> list[Chart]:
-    return [funnel_chart(round_, labels)] if round_["submitted"] else []
+    """The pictures of one round: its funnel and its person-days per municipality."""
+    if not round_["submitted"]:
+        return []
+    return [c for c in (funnel_chart(round_, labels), person_days_chart(round_, labels)) if c]
 
 
 def programme_charts(report: dict, labels: dict = UI) -> list[Chart]:
+    """The pictures of the whole report: applications per round and status, completions."""
     if not report["rounds"]:
         return []
-    return [statuses_chart(report, labels)]
+    return [c for c in (statuses_chart(report, labels), completions_chart(report, labels)) if c]

@@ -38,6 +38,12 @@ STATUS_NL = {
     "deferred": "uitgesteld",
     "withdrawn": "ingetrokken",
 }
+TRAJECTORY_STATUS_NL = {
+    "planned": "gepland",
+    "running": "lopend",
+    "completed": "afgerond",
+    "stopped": "stopgezet",
+}
 TO_COMPLETE = "[aan te vullen]"
 
 
@@ -63,6 +69,13 @@ class Table:
 
 
 @dataclass
+class NewPage:
+    """Start a new page; the annex's wide tables go on landscape pages."""
+
+    landscape: bool = False
+
+
+@dataclass
 class Figure:
     chart: "charts.Chart"
     caption: str = ""
@@ -83,6 +96,13 @@ def nl_date(day: datetime.date | str | None) -> str:
     if isinstance(day, str):
         day = datetime.date.fromisoformat(day)
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def short_date(day: datetime.date | str) -> str:
+    """Tables: 24/12/2021."""
+    if isinstance(day, str):
+        day = datetime.date.fromisoformat(day)
+    return day.strftime("%d/%m/%Y")
 
 
 def nl_number(value, decimals: int = 0) -> str:
@@ -121,10 +141,15 @@ def format_cell(row: dict, column: Column) -> str:
     value = cell(row, column)
     if value is None or value == "":
         return ""
+    if column.key == "name" and row.get("name_now") and row["name_now"] != value:
+        # A municipality that has merged since: as it was, and what it is part of now.
+        return f"{value} (nu {row['name_now']})"
     if column.key == "status_label":
         return STATUS_NL.get(row.get("status"), str(value))
+    if column.key == "trajectory_status_label":
+        return TRAJECTORY_STATUS_NL.get(row.get("trajectory_status"), str(value))
     if column.kind == "date":
-        return nl_date(value)
+        return short_date(value)
     if column.kind == "money":
         return nl_number(value, 2)
     if column.kind == "days":
@@ -134,10 +159,24 @@ def format_cell(row: dict, column: Column) -> str:
     return str(value)
 
 
-def table(columns: list[Column], rows: list[dict], caption: str = "") -> Table:
+def table(columns: list[Column], rows: list[dict], caption: str = "", total: bool = False) -> Table:
+    """`total`: a last row with the sums of the person-days and the amounts."""
+    cells = [[format_cell(row, column) for column in columns] for row in rows]
+    summed = [column for column in columns if column.kind in ("days", "money")]
+    if total and rows and summed:
+        sums = {
+            column.key: sum((Decimal(row.get(column.key) or 0) for row in rows), Decimal(0))
+            for column in summed
+        }
+        cells.append(
+            [
+                "Totaal" if index == 0 else format_cell(sums, column) if column in summed else ""
+                for index, column in enumerate(columns)
+            ]
+        )
     return Table(
         headers=[column.dutch or str(column.label) for column in columns],
-        rows=[[format_cell(row, column) for column in columns] for row in rows],
+        rows=cells,
         numeric=[column.numeric for column in columns],
         caption=caption,
     )
@@ -155,18 +194,22 @@ ANSWER_KEYS = [
     "person_days_consumed",
     "cost_eur",
 ]
-ANNEX_SKIP = {"refnis_now"}
+# The name column says "Melle (nu Merelbeke-Melle)" when a municipality has merged since.
+ANNEX_SKIP = {"refnis_now", "name_now"}
 
 
 def answer_table(round_: dict) -> Table:
     rows = round_["municipalities"]
     columns = [
-        column for column in present(MUNICIPALITY_COLUMNS, rows) if column.key in ANSWER_KEYS
+        column
+        for column in present(MUNICIPALITY_COLUMNS, rows)
+        if column.key in ANSWER_KEYS and any(format_cell(row, column) for row in rows)
     ]
     return table(
         columns,
         rows,
         f"Gemeenten van de {ordinal(round_['number'])} ronde op de datum van dit overzicht",
+        total=True,
     )
 
 
@@ -178,7 +221,7 @@ def annex_table(round_: dict) -> Table:
         for column in present(MUNICIPALITY_COLUMNS, rows)
         if column.key not in ANNEX_SKIP and any(format_cell(row, column) for row in rows)
     ]
-    return table(columns, rows)
+    return table(columns, rows, total=True)
 
 
 def annex_title(round_: dict) -> str:
@@ -259,12 +302,13 @@ def budget_answer(report: dict, round_: dict, *, first: bool) -> list[str]:
         text.append("Ook hier leggen we geen budget vast per gemeente.")
     capacity = report["capacity"]
     total = budget.get("total_eur")
-    if total is not None and capacity["planned"]:
-        average = Decimal(total) / capacity["planned"]
+    # The offer's capacity on the date (it grows with an amendment), else the programme's.
+    planned = budget.get("capacity") or capacity["planned"]
+    if total is not None and planned:
         text.append(
             f"Het totaalbedrag van {nl_money(total)} is begroot op "
-            f"{plural(capacity['planned'], 'begeleiding', 'begeleidingen')}, gemiddeld "
-            f"{nl_money(average)} per begeleiding."
+            f"{plural(planned, 'begeleiding', 'begeleidingen')}, gemiddeld "
+            f"{nl_money(Decimal(total) / planned)} per begeleiding."
         )
     if "committed_eur" in budget:
         text.append(
@@ -321,12 +365,19 @@ def progress_answer(round_: dict) -> list[str]:
             text.append("Er hebben nog geen intakegesprekken plaatsgevonden.")
     if "trajectories_started" in round_:
         completed = round_.get("trajectories_completed", 0)
-        text.append(
-            sentence(plural(round_["trajectories_started"], "begeleiding is", "begeleidingen zijn"))
-            + f" effectief gestart en {nl_number(completed)} "
-            + ("is" if completed == 1 else "zijn")
-            + " afgerond."
-        )
+        started = round_["trajectories_started"]
+        if not started:
+            text.append("Er is nog geen begeleiding effectief gestart.")
+        else:
+            text.append(
+                sentence(plural(started, "begeleiding is", "begeleidingen zijn"))
+                + " effectief gestart; "
+                + (
+                    "nog geen enkele is afgerond."
+                    if not completed
+                    else f"{plural(completed, 'is', 'zijn')} afgerond."
+                )
+            )
         if completed:
             names = [
                 row["name"]
@@ -389,22 +440,45 @@ EVALUATION_QUESTION = (
 def evaluation_answer(report: dict) -> list[str]:
     evaluation, showcase = report.get("evaluation"), report.get("showcase")
     text = []
-    if isinstance(evaluation, dict) and evaluation:
+    if isinstance(evaluation, dict) and evaluation.get("sent"):
+        sentence_ = (
+            f"Na afronding krijgt elke gemeente een evaluatievragenlijst. Op "
+            f"{nl_date(report['as_of'])} werden er {nl_number(evaluation['sent'])} verstuurd en "
+            f"{nl_number(evaluation.get('received', 0))} ingevuld"
+        )
+        rate = evaluation.get("response_rate_percent")
+        sentence_ += f" ({nl_number(rate)}%)." if rate is not None else "."
+        text.append(sentence_)
+        satisfaction = evaluation.get("average_satisfaction")
+        usefulness = evaluation.get("average_usefulness")
+        if satisfaction is not None or usefulness is not None:
+            parts = []
+            if satisfaction is not None:
+                parts.append(f"de tevredenheid {nl_number(satisfaction, 1)}")
+            if usefulness is not None:
+                parts.append(f"het nut {nl_number(usefulness, 1)}")
+            text.append(f"Gemiddeld scoren de gemeenten {' en '.join(parts)} op 5.")
+        follow_up = evaluation.get("follow_up") or {}
+        if follow_up.get("sent"):
+            text.append(
+                f"Een jaar na afronding volgt een tweede bevraging: "
+                f"{nl_number(follow_up.get('received', 0))} van de "
+                f"{nl_number(follow_up['sent'])} gemeenten antwoordden."
+            )
+    elif isinstance(evaluation, dict):
         text.append(
-            f"Er werden {plural(evaluation.get('received', 0), 'evaluatie', 'evaluaties')} "
-            "door de gemeenten ingevuld."
+            f"Evaluatiemethode: {TO_COMPLETE} (in Profploeg werden nog geen evaluaties verstuurd)."
         )
     else:
-        text.append(
-            f"Evaluatiemethode: {TO_COMPLETE} (in Profploeg zijn nog geen evaluaties geregistreerd)."
-        )
+        text.append(f"Evaluatiemethode: {TO_COMPLETE}")
     if isinstance(showcase, dict) and showcase:
         text.append(
-            f"Op De Vitrine staan {plural(showcase.get('published', 0), 'praktijk', 'praktijken')} gepubliceerd."
+            f"Op De Vitrine staan {plural(showcase.get('published', 0), 'praktijk', 'praktijken')} "
+            "gepubliceerd."
         )
     else:
         text.append(f"De Vitrine: {TO_COMPLETE}")
-    return text
+    return [" ".join(text[:-1]), text[-1]] if len(text) > 1 else text
 
 
 def introduction(report: dict) -> list[str]:
@@ -488,6 +562,7 @@ def answer_document(report: dict, *, with_charts: bool = True) -> Document:
         for chart in charts.programme_charts(report, labels=charts.DUTCH):
             blocks.append(Figure(chart, chart.title))
     if annexes:
+        blocks.append(NewPage(landscape=True))
         blocks.append(Heading("Bijlagen"))
         for index, round_ in enumerate(annexes, start=1):
             blocks.append(Heading(f"{index}. {annex_title(round_)}", 2))

@@ -7,7 +7,7 @@ alternative text."""
 import io
 
 from docx import Document as WordDocument
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
@@ -15,7 +15,7 @@ from docx.oxml.parser import OxmlElement
 from docx.shared import Cm, Pt, RGBColor
 
 from . import charts
-from .document import Document, Figure, Heading, Paragraph, Table
+from .document import Document, Figure, Heading, NewPage, Paragraph, Table
 
 MUTED = RGBColor(0x55, 0x55, 0x55)
 
@@ -31,11 +31,11 @@ def set_language(word, language: str = "nl-BE") -> None:
         lang.set(qn("w:val"), language)
 
 
-def set_page(word, landscape: bool) -> None:
-    section = word.sections[0]
+def set_page(word, landscape: bool, section=None) -> None:
+    section = section or word.sections[0]
     width, height = Cm(21), Cm(29.7)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     if landscape:
-        section.orientation = WD_ORIENT.LANDSCAPE
         width, height = height, width
     section.page_width, section.page_height = width, height
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
@@ -108,6 +108,9 @@ def render(document: Document) -> bytes:
             write_table(word, block)
         elif isinstance(block, Figure):
             write_figure(word, block, text_width)
+        elif isinstance(block, NewPage):
+            set_page(word, block.landscape, word.add_section(WD_SECTION.NEW_PAGE))
+            text_width = 25.7 if block.landscape else 17
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()

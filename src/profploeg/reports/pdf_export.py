@@ -9,13 +9,15 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from . import charts
-from .document import Document, Figure, Heading, Paragraph, Table
+from .document import Document, Figure, Heading, NewPage, Paragraph, Table
 
 FONT = "sans-serif"
 BRAND = (0, 75, 141)
 MUTED = (85, 85, 85)
 HEADER_FILL = (220, 230, 240)
 MM_PER_PX = 0.25
+TABLE_FONT_SIZE = 7.5
+TABLE_PADDING = 1
 
 
 class ReportPDF(FPDF):
@@ -48,29 +50,39 @@ class ReportPDF(FPDF):
         self.set_text_color(0, 0, 0)
 
 
-def column_widths(table: Table, total: float) -> list[float]:
-    """Widths in proportion to each column's longest line, within sensible bounds."""
-    longest = []
+def column_widths(pdf: ReportPDF, table: Table, total: float, padding: float) -> list[float]:
+    """Widths (mm) that never break a word: each column gets its longest word, and the room
+    left is shared in proportion to how much more each column's longest text would take."""
+    least, wanted = [], []
     for index, header in enumerate(table.headers):
-        # A header may wrap between words, not inside one.
-        lengths = [max(len(word) for word in header.split()) + 1]
-        lengths += [len(row[index]) for row in table.rows[:300]]
-        longest.append(min(max(max(lengths), 5), 45))
-    scale = total / sum(longest)
-    return [width * scale for width in longest]
+        pdf.set_font(FONT, "B", TABLE_FONT_SIZE)
+        words = [pdf.get_string_width(word) for word in header.split()]
+        pdf.set_font(FONT, "", TABLE_FONT_SIZE)
+        texts = [row[index] for row in table.rows[:300]]
+        words += [pdf.get_string_width(word) for text in texts for word in text.split()]
+        lines = [pdf.get_string_width(text) for text in texts] or [0]
+        least.append(max(words, default=0) + 2 * padding + 0.5)
+        wanted.append(max(min(max(lines), 70) + 2 * padding + 0.5, least[-1]))
+    if sum(wanted) <= total:
+        return [width * total / sum(wanted) for width in wanted]
+    room, extra = total - sum(least), sum(w - m for w, m in zip(wanted, least, strict=True))
+    if room <= 0 or not extra:
+        return [width * total / sum(least) for width in least]
+    return [m + room * (w - m) / extra for w, m in zip(wanted, least, strict=True)]
 
 
 def write_table(pdf: ReportPDF, table: Table) -> None:
     if table.caption:
         pdf.set_font(FONT, "B", 8)
         pdf.multi_cell(0, 5, table.caption, new_x="LMARGIN", new_y="NEXT", align="L")
-    pdf.set_font(FONT, size=7.5)
+    widths = column_widths(pdf, table, pdf.epw, TABLE_PADDING)
+    pdf.set_font(FONT, size=TABLE_FONT_SIZE)
     with pdf.table(
-        col_widths=column_widths(table, pdf.epw),
+        col_widths=widths,
         text_align=tuple("RIGHT" if numeric else "LEFT" for numeric in table.numeric),
         headings_style=FontFace(emphasis="BOLD", fill_color=HEADER_FILL),
-        line_height=4,
-        padding=1,
+        line_height=3.8,
+        padding=TABLE_PADDING,
         borders_layout="HORIZONTAL_LINES",
         width=pdf.epw,
     ) as out:
@@ -81,19 +93,17 @@ def write_table(pdf: ReportPDF, table: Table) -> None:
 
 
 def write_figure(pdf: ReportPDF, figure: Figure) -> None:
+    """The chart's SVG as vectors, at most the text width wide and one page high."""
     chart = figure.chart
-    width = min(pdf.epw, chart.width * MM_PER_PX)
+    room = pdf.page_break_trigger - pdf.t_margin - 20
+    width = min(pdf.epw, chart.width * MM_PER_PX, room * chart.width / chart.height)
     height = chart.height * width / chart.width
     if pdf.get_y() + height + 8 > pdf.page_break_trigger:
         pdf.add_page()
     pdf.set_font(FONT, "B", 9)
     pdf.multi_cell(0, 5, figure.caption, new_x="LMARGIN", new_y="NEXT", align="L")
-    pdf.image(
-        io.BytesIO(str(charts.to_svg(chart, titles=False)).encode()),
-        x=pdf.l_margin,
-        w=width,
-        h=height,
-    )
+    svg = str(charts.to_svg(chart, titles=False)).encode()
+    pdf.image(io.BytesIO(svg), x=pdf.l_margin, w=width, h=height)
     pdf.ln(3)
 
 
@@ -136,4 +146,6 @@ def render(document: Document) -> bytes:
             write_table(pdf, block)
         elif isinstance(block, Figure):
             write_figure(pdf, block)
+        elif isinstance(block, NewPage):
+            pdf.add_page(orientation="L" if block.landscape else "P")
     return bytes(pdf.output())

@@ -8,6 +8,10 @@ from profploeg.programmes.models import Programme
 from . import charts, exports
 from .forms import AsOfForm
 from .status import status_report
+from .tables import MUNICIPALITY_COLUMNS, present, table_cells
+
+# On the page the municipality's name now carries its REFNIS code when it changed.
+PAGE_SKIP = {"refnis_now", "status"}
 
 # Query parameters that choose a download rather than what the report shows.
 DOWNLOAD_PARAMETERS = ("format", "table", "annex")
@@ -21,6 +25,28 @@ def download(report: dict, format: str, *, table: str, annex: bool) -> HttpRespo
     name = exports.filename(report, format, table=table, annex=annex)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def round_page(round_: dict) -> dict:
+    """What the page shows of a round: its figures, its charts, its municipalities' table."""
+    columns = [
+        column
+        for column in present(MUNICIPALITY_COLUMNS, round_["municipalities"])
+        if column.key not in PAGE_SKIP
+    ]
+    return {
+        "round": round_,
+        "charts": charts.round_charts(round_),
+        "columns": columns,
+        "rows": [
+            {"status": row["status"], "cells": cells}
+            for row, cells in zip(
+                round_["municipalities"],
+                table_cells(columns, round_["municipalities"]),
+                strict=True,
+            )
+        ],
+    }
 
 
 @role_required("staff", "expert")
@@ -56,7 +82,7 @@ def status(request, pk: int):
             "form": form,
             "as_of": as_of,
             "query": query.urlencode(),
-            "round_charts": [(round_, charts.round_charts(round_)) for round_ in report["rounds"]],
+            "rounds": [round_page(round_) for round_ in report["rounds"]],
             "programme_charts": charts.programme_charts(report),
         },
     )

@@ -23,6 +23,11 @@ def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
+def municipality_rows(table) -> list:
+    """A DOCX table's rows but the header and the totals."""
+    return [row for row in table.rows[1:] if row.cells[0].text != "Totaal"]
+
+
 def docx_text(content: bytes) -> str:
     document = docx.Document(io.BytesIO(content))
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
@@ -82,7 +87,7 @@ class DemoDownloadTests(TestCase):
         self.assertEqual(headings[:2], ["Vraag 1", "Antwoord op vraag 1"])
         self.assertIn("Vraag 3", headings)
         # Round 1 inline, round 2 in the annex.
-        self.assertEqual([len(t.rows) for t in document.tables], [1 + 35, 1 + 50])
+        self.assertEqual([len(municipality_rows(t)) for t in document.tables], [35, 50])
         self.assertGreaterEqual(len(document.inline_shapes), 2)
 
     def test_pdf_is_the_same_answer(self):
@@ -102,7 +107,7 @@ class DemoDownloadTests(TestCase):
         text = pdf_text(exports.render(report, "pdf", annex=True))
         self.assertIn("Overzicht van de gemeenten uit de tweede ronde", text)
         document = docx.Document(io.BytesIO(exports.render(report, "docx", annex=True)))
-        self.assertEqual(len(document.tables[0].rows), 1 + 50)
+        self.assertEqual(len(municipality_rows(document.tables[0])), 50)
 
 
 class CommandTests(TestCase):
