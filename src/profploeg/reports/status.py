@@ -10,6 +10,7 @@ from collections import Counter
 from django.db.models import OuterRef, Subquery
 
 from profploeg.applications.models import Application, Transition
+from profploeg.evaluations.summary import evaluation_figures
 from profploeg.lib.dates import end_of_day, local_date
 from profploeg.programmes.models import Programme
 
@@ -107,6 +108,7 @@ def status_report(
         },
     }
     add_guidance(report, programme, as_of)
+    report["evaluation"] = evaluation_figures(programme, as_of)
     return report
 
 

@@ -119,3 +119,11 @@ class SummaryTests(EvaluationTestCase):
         self.assertEqual(figures["received"], 2)
         self.assertEqual(figures["sent"], 3)
         self.assertEqual(figures["follow_up"]["sent"], 0)
+
+    def test_the_status_report_carries_the_evaluation_object(self):
+        from profploeg.reports.exports import as_json
+        from profploeg.reports.status import status_report
+
+        report = status_report(programme=self.programme, as_of=datetime.date.today())
+        self.assertEqual(report["evaluation"]["received"], 2)
+        self.assertIn('"response_rate_percent": "66.7"', as_json(report))
