@@ -5,9 +5,7 @@ inside one transaction; if any row fails, nothing is kept and every failing row 
 its row number, column and reason. The API, the staff page and `profploeg import applications`
 all call `import_applications`."""
 
-import csv
 import datetime
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO
@@ -19,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from profploeg.accounts.models import User
 from profploeg.lib.dates import BRUSSELS, local_date
+from profploeg.lib.tables import cell_text, column_index, is_blank, read_table
 from profploeg.municipalities.models import Municipality
 from profploeg.programmes.models import Programme, Theme
 
@@ -104,45 +103,6 @@ class ImportFailed(ValidationError):
         )
 
 
-def read_table(upload: IO[bytes], filename: str) -> list[list]:
-    """The file's rows as lists of cell values, header first."""
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(upload, read_only=True, data_only=True)
-            return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-        except Exception as error:
-            raise ValidationError(_("This is not a readable .xlsx file.")) from error
-    if name.endswith(".csv"):
-        raw = upload.read()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            # Excel on Windows saves CSV in Windows-1252.
-            text = raw.decode("cp1252", errors="replace")
-        if "\x00" in text:
-            raise ValidationError(_("This is not a readable CSV file."))
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        try:
-            return list(csv.reader(io.StringIO(text), dialect))
-        except csv.Error as error:
-            raise ValidationError(_("This is not a readable CSV file.")) from error
-    raise ValidationError(_("Upload a .csv or .xlsx file."))
-
-
-def cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def parse_received_at(value) -> datetime.datetime | None:
     """A Belgian date and time; a date alone means noon, safely inside that day."""
     if isinstance(value, datetime.datetime):
@@ -169,16 +129,6 @@ def parse_received_at(value) -> datetime.datetime | None:
     return None
 
 
-def header_index(header: list) -> dict[str, int]:
-    names = [cell_text(cell).lower() for cell in header]
-    index = {}
-    for key, accepted in COLUMNS.items():
-        for position, name in enumerate(names):
-            if name in accepted and key not in index:
-                index[key] = position
-    return index
-
-
 def theme_lookup() -> dict[str, Theme]:
     themes = {}
     for theme in Theme.objects.all():
@@ -201,22 +151,14 @@ def import_applications(
     if not (by.is_active and by.role == User.Role.STAFF):
         raise PermissionDenied(_("Only programme staff can import applications."))
     table = read_table(upload, filename)
-    while table and not any(cell_text(cell) for cell in table[0]):
-        table.pop(0)
-    if not table:
-        raise ValidationError(_("The file is empty."))
-    index = header_index(table[0])
+    index = column_index(table[0], COLUMNS)
     missing = [key for key in REQUIRED if key not in index]
     if missing:
         raise ValidationError(
             _("The first row must name the columns; missing: %(columns)s.")
             % {"columns": ", ".join(missing)}
         )
-    body = [
-        (number, row)
-        for number, row in enumerate(table[1:], start=2)
-        if any(cell_text(cell) for cell in row)
-    ]
+    body = [(number, row) for number, row in enumerate(table[1:], start=2) if not is_blank(row)]
     if not body:
         raise ValidationError(_("The file has no rows under its header."))
     if len(body) > MAX_ROWS:

@@ -2,15 +2,15 @@
 
 Reading has no side effects: `services.import_person_days` checks the rows and writes them."""
 
-import csv
 import datetime
-import io
 from decimal import Decimal, InvalidOperation
 from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
+
+from profploeg.lib.tables import column_index, is_blank, read_table
 
 from .models import Expert, PersonDayEntry, Trajectory
 from .services import ImportRow
@@ -50,32 +50,6 @@ def activity_codes() -> dict[str, str]:
     return codes
 
 
-def read_table(upload: IO[bytes], filename: str) -> list[list]:
-    """The file's rows as lists of cell values, header first."""
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(upload, read_only=True, data_only=True)
-        except Exception as error:
-            raise ValidationError(_("This is not a readable .xlsx file.")) from error
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    if name.endswith(".csv"):
-        raw = upload.read()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252")
-        try:
-            dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        return [row for row in csv.reader(io.StringIO(text), dialect)]
-    raise ValidationError(_("Upload a .csv or .xlsx file."))
-
-
 def parse_date(value) -> datetime.date | None:
     if isinstance(value, datetime.datetime):
         return value.date()
@@ -101,16 +75,7 @@ def parse_days(value) -> Decimal | None:
 def read_rows(*, upload: IO[bytes], filename: str, expert: Expert) -> list[ImportRow]:
     """Parse every row; the problems a row has on its own are kept with it."""
     table = read_table(upload, filename)
-    while table and not any(str(cell or "").strip() for cell in table[0]):
-        table.pop(0)
-    if not table:
-        raise ValidationError(_("The file is empty."))
-    header = [str(cell or "").strip().lower() for cell in table[0]]
-    index = {}
-    for key, names in COLUMNS.items():
-        for position, name in enumerate(header):
-            if name in names:
-                index[key] = position
+    index = column_index(table[0], COLUMNS)
     missing = [key for key in REQUIRED if key not in index]
     if "municipality" not in index and "trajectory" not in index:
         missing.append("municipality")
@@ -135,7 +100,7 @@ def read_rows(*, upload: IO[bytes], filename: str, expert: Expert) -> list[Impor
 
     rows = []
     for number, row in enumerate(table[1:], start=2):
-        if not any(str(value or "").strip() for value in row):
+        if is_blank(row):
             continue
         problems = []
         day = parse_date(cell(row, "date"))

@@ -121,6 +121,23 @@ class ImportTests(TrajectoryTestCase):
         with self.assertRaisesMessage(ValidationError, ".csv or .xlsx"):
             self.run_import(io.BytesIO(b"x"), filename="dagen.pdf")
 
+    def test_a_windows_csv_with_a_byte_cp1252_lacks_is_still_read(self):
+        upload = io.BytesIO(
+            b"date;municipality;days;activity;note\n2022-02-01;Lier;1;analysis;\x81\xe9\n"
+        )
+        [entry] = self.run_import(upload)
+        self.assertEqual(entry.note, "\ufffd\u00e9")
+
+    def test_a_binary_file_named_csv_is_refused_as_unreadable(self):
+        with self.assertRaisesMessage(ValidationError, "not a readable CSV file"):
+            self.run_import(io.BytesIO(b"date,days\x00\x00\x01"))
+
+    def test_blank_rows_above_the_header_are_skipped(self):
+        [entry] = self.run_import(
+            csv_file(";;;\n\ndate;municipality;days;activity\n2022-02-01;Lier;1;analysis\n")
+        )
+        self.assertEqual(entry.date, datetime.date(2022, 2, 1))
+
 
 class ImportCommandTests(TrajectoryTestCase):
     @classmethod
