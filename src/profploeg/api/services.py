@@ -92,3 +92,16 @@ def remember_response(
         response_body=response_body,
         created_at=timezone.now(),
     )
+
+
+@transaction.atomic
+def prune_idempotency_keys(*, older_than: datetime.timedelta) -> int:
+    """Forget stored responses older than the period; a retry after that acts again."""
+    if older_than < datetime.timedelta(days=1):
+        raise ValidationError(
+            _("Keep stored responses at least one day, so that retries still find them.")
+        )
+    deleted, _by_model = IdempotencyKey.objects.filter(
+        created_at__lt=timezone.now() - older_than
+    ).delete()
+    return deleted
