@@ -73,3 +73,33 @@ class Municipality(models.Model):
         if self.merged_into_id:
             return f"{self.name} (nu {self.merged_into.name})"
         return self.name
+
+
+class MunicipalityBoundary(models.Model):
+    """A municipality's outline, simplified for drawing maps, as imported from an official file.
+
+    The file may date from before the 2025 mergers (old REFNIS codes) or after (merged ones);
+    a map colours the boundary of the municipality as it was, else of what it became."""
+
+    refnis = models.CharField(_("REFNIS code"), max_length=5, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("municipality"),
+    )
+    # Polygons of rings of [x, y] in metres on a plane (north up), already simplified.
+    polygons = models.JSONField(_("polygons"))
+    source = models.CharField(_("source file"), max_length=255)
+    imported_at = models.DateTimeField(_("imported at"))
+
+    class Meta:
+        ordering = ["refnis"]
+        verbose_name = _("municipality boundary")
+        verbose_name_plural = _("municipality boundaries")
+
+    def __str__(self) -> str:
+        return f"{self.refnis} {self.name}"

@@ -69,6 +69,22 @@ UI = {
     "registered": _("Registered"),
     "cumulative": _("Cumulative"),
     "round_header": _("Round"),
+    "map": _("Applications per municipality, by round and status on this date"),
+    "provinces": _("Applications per province and status on this date"),
+    "province": _("Province"),
+    "status": _("Status"),
+    "total": _("Total"),
+    "applications": _("applications"),
+    "no_application": _("No application"),
+    "not_on_map": _("Not on the map (no boundary)"),
+    "map_source_old": _(
+        "Boundaries of %(count)s municipalities from %(source)s, as before the 2025 mergers: "
+        "each application colours the municipality as it was."
+    ),
+    "map_source_new": _(
+        "Boundaries of %(count)s municipalities from %(source)s: an application of a "
+        "municipality that has merged since colours the merged municipality."
+    ),
 }
 # The documents for Parliament are Dutch whatever the interface language.
 DUTCH = {
@@ -98,6 +114,18 @@ DUTCH = {
     "registered": "Geregistreerd",
     "cumulative": "Cumulatief",
     "round_header": "Ronde",
+    "map": "Aanvragen per gemeente, naar ronde en status op deze datum",
+    "provinces": "Aanvragen per provincie en status op deze datum",
+    "province": "Provincie",
+    "status": "Status",
+    "total": "Totaal",
+    "applications": "aanvragen",
+    "no_application": "Geen aanvraag",
+    "not_on_map": "Niet op de kaart (geen grens)",
+    "map_source_old": "Grenzen van %(count)s gemeenten uit %(source)s, van voor de fusies van "
+    "2025: elke aanvraag kleurt de gemeente zoals ze toen was.",
+    "map_source_new": "Grenzen van %(count)s gemeenten uit %(source)s: een aanvraag van een "
+    "sindsdien gefuseerde gemeente kleurt de fusiegemeente.",
 }
 
 
@@ -154,6 +182,8 @@ class Chart:
     headers: list = field(default_factory=list)
     rows: list = field(default_factory=list)
     numeric: list = field(default_factory=list)
+    # Shown under the chart: where its data comes from.
+    note: str = ""
 
     @property
     def svg(self) -> SafeString:
@@ -162,8 +192,16 @@ class Chart:
     @property
     def columns(self) -> list[tuple[str, bool]]:
         """(header, numeric) of the data table."""
-        numeric = list(self.numeric) + [False] * (len(self.headers) - len(self.numeric))
-        return list(zip(self.headers, numeric, strict=True))
+        return list(zip(self.headers, self.flags, strict=True))
+
+    @property
+    def cells(self) -> list[list[tuple[object, bool]]]:
+        """The data table's rows as (value, numeric) pairs."""
+        return [list(zip(row, self.flags, strict=True)) for row in self.rows]
+
+    @property
+    def flags(self) -> list[bool]:
+        return list(self.numeric) + [False] * (len(self.headers) - len(self.numeric))
 
 
 def label(labels: dict, key: str, **values) -> str:

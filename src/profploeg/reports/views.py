@@ -5,7 +5,7 @@ from django.utils import timezone
 from profploeg.accounts.permissions import role_required
 from profploeg.programmes.models import Programme
 
-from . import charts, exports
+from . import charts, exports, maps
 from .forms import AsOfForm
 from .status import status_report
 from .tables import MUNICIPALITY_COLUMNS, present, table_cells
@@ -73,6 +73,7 @@ def status(request, pk: int):
     for name in DOWNLOAD_PARAMETERS:
         query.pop(name, None)
     query["as_of"] = as_of.isoformat()
+    map_chart = maps.status_map(report)
     return render(
         request,
         "reports/status.html",
@@ -84,5 +85,7 @@ def status(request, pk: int):
             "query": query.urlencode(),
             "rounds": [round_page(round_) for round_ in report["rounds"]],
             "programme_charts": charts.programme_charts(report),
+            "map_chart": map_chart,
+            "province_chart": None if map_chart else maps.province_tiles(report),
         },
     )

@@ -107,7 +107,7 @@ class ChartsOnThePageTests(BaseTestCase):
         response = self.client.get(
             reverse("reports:status", args=[self.programme.pk]), {"as_of": "2021-12-31"}
         )
-        self.assertContains(response, '<svg xmlns="http://www.w3.org/2000/svg" class="chart"', 2)
+        self.assertContains(response, '<svg xmlns="http://www.w3.org/2000/svg" class="chart"', 3)
         self.assertContains(response, 'aria-labelledby="chart-funnel-1-title"')
         self.assertContains(
             response, '<table class="chart-data" aria-describedby="figure-funnel-1">'

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from profploeg.accounts.models import User
 from profploeg.applications.imports import ImportFailed, import_applications
+from profploeg.municipalities.boundaries import DEFAULT_TOLERANCE_M, import_boundaries
 from profploeg.programmes.models import Programme
 
 
@@ -22,7 +23,10 @@ def progress_line(stream):
 
 
 class Command(BaseCommand):
-    help = "Import data from files. `import applications FILE`: an e-loket export (CSV or XLSX)."
+    help = (
+        "Import data from files. `import applications FILE`: an e-loket export (CSV or XLSX); "
+        "`import boundaries FILE`: municipal boundaries (GeoJSON) for the report's map."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="kind", required=True)
@@ -43,9 +47,42 @@ class Command(BaseCommand):
             help="username of the programme staff member who imports (default: the first one)",
         )
 
+        boundaries = sub.add_parser(
+            "boundaries",
+            help="Municipal boundaries for the map of the status report: GeoJSON as Statbel or "
+            "Informatie Vlaanderen publish it (REFNIS code in CD_MUNTY_REFNIS, NISCODE, ...).",
+        )
+        boundaries.add_argument("file", help="a .geojson or .json file")
+        boundaries.add_argument(
+            "--tolerance",
+            type=float,
+            default=None,
+            help="simplify outlines to within this many metres (default 150)",
+        )
+
     def handle(self, *args, kind, **options):
         if kind == "applications":
             self.import_applications(**options)
+        elif kind == "boundaries":
+            self.import_boundaries(**options)
+
+    def import_boundaries(self, *, file, tolerance, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"No such file: {file}")
+        try:
+            result = import_boundaries(
+                content=path.read_bytes(),
+                source=path.name,
+                tolerance_m=DEFAULT_TOLERANCE_M if tolerance is None else tolerance,
+            )
+        except ValidationError as error:
+            raise CommandError(error.messages[0]) from error
+        self.stdout.write(
+            f"Imported the boundaries of {result.created} municipalities "
+            f"({result.points_after} of {result.points_before} points kept); "
+            f"skipped {len(result.skipped)} features of other municipalities."
+        )
 
     def import_applications(self, *, file, dry_run, programme, user, **options):
         path = Path(file)
