@@ -27,9 +27,10 @@ lint: install
 	$(BIN)/ruff check --fix src benchmarks
 	$(BIN)/ruff format src benchmarks
 
+# English is the source language (the msgids): only the Dutch catalogue is kept.
 messages: install
-	cd src/profploeg && ../../$(BIN)/profploeg makemessages -l nl_BE -l en --no-obsolete
-	cd src/profploeg && ../../$(BIN)/profploeg compilemessages
+	cd src/profploeg && ../../$(BIN)/profploeg makemessages -l nl_BE --no-obsolete
+	cd src/profploeg && ../../$(BIN)/profploeg compilemessages -l nl_BE
 
 clean:
 	rm -rf $(VENV) profploeg.sqlite3 media staticfiles
