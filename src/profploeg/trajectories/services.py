@@ -755,13 +755,13 @@ def correct_person_days(
 
 
 @transaction.atomic
-def remove_person_days(*, by: User, entry: PersonDayEntry, reason: str) -> None:
+def remove_person_days(*, by: User, entry: PersonDayEntry, reason: str) -> PersonDayCorrection:
     """Staff remove a registered entry; what it was and why it went are kept."""
     require_staff(by)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the entry is removed.")})
-    PersonDayCorrection.objects.create(
+    correction = PersonDayCorrection.objects.create(
         entry=None,
         expert=entry.expert,
         trajectory=entry.trajectory,
@@ -774,6 +774,7 @@ def remove_person_days(*, by: User, entry: PersonDayEntry, reason: str) -> None:
         at=timezone.now(),
     )
     entry.delete()
+    return correction
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -588,11 +589,15 @@ def budget(request, programme_pk: int):
         ],
         y_format=lambda value: f"€ {value / 1000:,.0f}k",
     )
+    # Every trajectory counts in the figures; the table shows them a page at a time, so that
+    # the page does not grow with the programme.
+    lines = Paginator(monitor.lines, 100).get_page(request.GET.get("page"))
     context = {
         "programme": programme,
         "monitor": monitor,
         "form": form,
         "chart": chart,
-        "programmes": Programme.objects.all(),
+        "lines": lines,
+        "as_of": as_of,
     }
     return render(request, "trajectories/budget_monitor.html", context)

@@ -2,6 +2,8 @@ import datetime
 from decimal import Decimal
 
 import time_machine
+from django.conf import settings
+from django.utils import translation
 
 from profploeg.accounts.models import User
 from profploeg.applications.models import Application
@@ -46,6 +48,13 @@ class TrajectoryTestCase(BaseTestCase):
             average_person_days=Decimal("20.0"),
             valid_from=datetime.date(2021, 6, 28),
         )
+
+    def setUp(self):
+        super().setUp()
+        # The assertions read the English message ids; the interface itself is Dutch first.
+        translation.activate("en")
+        self.addCleanup(translation.deactivate)
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
     @classmethod
     def accepted(cls, municipality=None, day=datetime.date(2021, 8, 2)) -> Application:
