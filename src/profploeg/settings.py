@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "profploeg.applications",
     "profploeg.trajectories",
     "profploeg.evaluations",
+    "profploeg.showcase",
     "profploeg.reports",
     "profploeg.api",
     "profploeg.demo",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("applications/", include("profploeg.applications.urls")),
     path("trajectories/", include("profploeg.trajectories.urls")),
     path("evaluations/", include("profploeg.evaluations.urls")),
+    path("vitrine/", include("profploeg.showcase.urls")),
     path("reports/", include("profploeg.reports.urls")),
     path("api/", include("profploeg.api.urls")),
     path("imports/", include("profploeg.api.import_urls")),

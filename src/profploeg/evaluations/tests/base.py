@@ -1,5 +1,8 @@
 import datetime
 
+from django.conf import settings
+from django.utils import translation
+
 from profploeg.trajectories import services as trajectory_services
 from profploeg.trajectories.tests.base import TrajectoryTestCase
 
@@ -15,6 +18,13 @@ MEASURES = (
 
 class EvaluationTestCase(TrajectoryTestCase):
     """TrajectoryTestCase plus a helper that completes a trajectory with a closing report."""
+
+    def setUp(self):
+        super().setUp()
+        # The assertions read the English message ids; the interface itself is Dutch first.
+        translation.activate("en")
+        self.addCleanup(translation.deactivate)
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
     def complete(self, municipality=None, on=COMPLETED_ON, send=True):
         """A completed trajectory; its questionnaire goes out as on completion unless `send`

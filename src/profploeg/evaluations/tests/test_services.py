@@ -109,6 +109,7 @@ class QuestionnaireTests(EvaluationTestCase):
 
 class AnswerTests(EvaluationTestCase):
     def setUp(self):
+        super().setUp()
         self.invitation = Invitation.objects.get(trajectory=self.complete())
 
     def test_a_questionnaire_can_be_answered_once(self):
@@ -170,6 +171,7 @@ class AnswerTests(EvaluationTestCase):
 
 class ReminderTests(EvaluationTestCase):
     def setUp(self):
+        super().setUp()
         self.invitation = Invitation.objects.get(trajectory=self.complete())
         mail.outbox.clear()
 

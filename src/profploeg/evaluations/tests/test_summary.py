@@ -23,6 +23,7 @@ class SummaryTests(EvaluationTestCase):
         cls.gent = municipality("Gent")
 
     def setUp(self):
+        super().setUp()
         self.lier_trajectory = self.complete()
         self.brugge_trajectory = self.complete(self.brugge)
         self.gent_trajectory = self.complete(self.gent)

@@ -12,6 +12,7 @@ from .base import EvaluationTestCase
 
 class AnswerPageTests(EvaluationTestCase):
     def setUp(self):
+        super().setUp()
         self.invitation = Invitation.objects.get(trajectory=self.complete())
         self.url = reverse("evaluations:answer", args=[self.invitation.token])
 
@@ -56,6 +57,7 @@ class AnswerPageTests(EvaluationTestCase):
 
 class EvaluationPageTests(EvaluationTestCase):
     def setUp(self):
+        super().setUp()
         self.trajectory_ = self.complete()
         self.invitation = Invitation.objects.get(trajectory=self.trajectory_)
         self.answer_all(self.invitation)
@@ -67,7 +69,7 @@ class EvaluationPageTests(EvaluationTestCase):
     def test_staff_see_response_rate_scores_and_comments(self):
         self.login(self.staff)
         response = self.client.get(self.url)
-        self.assertContains(response, "100,0%")
+        self.assertContains(response, "100.0%")
         self.assertContains(response, "Antwoord op Hebt u nog opmerkingen of suggesties?")
 
     def test_staff_download_the_evaluation_as_xlsx(self):

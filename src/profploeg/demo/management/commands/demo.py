@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
-from profploeg.demo import applications, trajectories
+from profploeg.demo import applications, showcase, trajectories
 
 
 class Command(BaseCommand):
@@ -14,6 +14,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 seed = applications.load_seed_programme()
                 trajectories.load_trajectories(seed)
+                showcase.load_showcase(seed)
                 applications.load_open_call()
         self.stdout.write(self.style.SUCCESS(f"Demo loaded: {seed}"))
         self.stdout.write(

@@ -1,0 +1,73 @@
+from django.urls import reverse
+
+from profploeg.showcase.models import Case
+from profploeg.test import PASSWORD
+
+from .base import ShowcaseTestCase, jpeg
+
+
+class ManageTests(ShowcaseTestCase):
+    def login(self, user):
+        self.client.login(username=user.username, password=PASSWORD)
+
+    def test_staff_write_a_case_from_a_completed_trajectory(self):
+        trajectory = self.complete(send=False)
+        self.login(self.staff)
+        self.assertContains(self.client.get(reverse("showcase:manage")), "Write a case")
+        response = self.client.post(
+            reverse("showcase:case_create", args=[trajectory.pk]),
+            {"title": "Leegstand aangepakt", "summary": "Kort.", "size_class": "small"},
+        )
+        case = Case.objects.get()
+        self.assertRedirects(response, reverse("showcase:manage_case", args=[case.pk]))
+
+    def test_the_whole_workflow_through_the_pages(self):
+        case = self.draft()
+        url = reverse("showcase:manage_case", args=[case.pk])
+        self.login(self.staff)
+        self.client.post(reverse("showcase:action", args=[case.pk, "submit"]))
+        self.login(self.alice)
+        page = self.client.get(url)
+        self.assertContains(page, "Approve this text for publication")
+        self.client.post(
+            reverse("showcase:action", args=[case.pk, "approve"]), {"version": case.content_version}
+        )
+        self.login(self.staff)
+        self.client.post(reverse("showcase:action", args=[case.pk, "publish"]))
+        case.refresh_from_db()
+        self.assertEqual(case.status, Case.Status.PUBLISHED)
+        history = self.client.get(url)
+        self.assertContains(history, "Approved by the municipality")
+
+    def test_a_refused_step_is_explained(self):
+        case = self.draft()
+        self.login(self.staff)
+        response = self.client.post(
+            reverse("showcase:action", args=[case.pk, "publish"]), follow=True
+        )
+        self.assertContains(response, "that step is not possible")
+
+    def test_staff_upload_a_photo_on_the_page(self):
+        case = self.draft()
+        self.login(self.expert)
+        self.client.post(
+            reverse("showcase:photo_add", args=[case.pk]),
+            {"image": jpeg(), "alt_text": "Het plein op marktdag"},
+        )
+        self.assertEqual(case.photos.get().alt_text, "Het plein op marktdag")
+
+    def test_another_municipality_and_outsiders_get_404_or_403(self):
+        case = self.draft()
+        url = reverse("showcase:manage_case", args=[case.pk])
+        self.login(self.bob)
+        self.assertEqual(self.client.get(url).status_code, 404)
+        self.login(self.outsider)
+        self.assertEqual(self.client.get(url).status_code, 403)
+
+    def test_a_municipality_cannot_edit_the_text(self):
+        case = self.draft()
+        self.login(self.alice)
+        response = self.client.post(
+            reverse("showcase:manage_case", args=[case.pk]), {"title": "Anders"}
+        )
+        self.assertEqual(response.status_code, 403)
