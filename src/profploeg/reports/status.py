@@ -13,6 +13,7 @@ from profploeg.applications.models import Application, Transition
 from profploeg.evaluations.summary import evaluation_figures
 from profploeg.lib.dates import end_of_day, local_date
 from profploeg.programmes.models import Programme
+from profploeg.showcase.figures import showcase_figures
 
 from .guidance import add_guidance
 
@@ -109,6 +110,7 @@ def status_report(
     }
     add_guidance(report, programme, as_of)
     report["evaluation"] = evaluation_figures(programme, as_of)
+    report["showcase"] = showcase_figures(programme, as_of)
     return report
 
 

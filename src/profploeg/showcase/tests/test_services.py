@@ -185,3 +185,19 @@ class PhotoTests(ShowcaseTestCase):
         services.add_photo(by=self.staff, case=case, image=jpeg(), alt_text="Nieuw terras")
         case.refresh_from_db()
         self.assertEqual(case.status, Status.REVIEW)
+
+
+class StatusReportTests(ShowcaseTestCase):
+    def test_the_status_report_counts_the_cases_by_status_on_the_date(self):
+        import datetime
+
+        from profploeg.reports.status import status_report
+
+        self.published()
+        self.draft(self.brugge)
+        today = datetime.date.today()
+        report = status_report(programme=self.programme, as_of=today)
+        self.assertEqual(report["showcase"]["published"], 1)
+        self.assertEqual(report["showcase"]["draft"], 1)
+        earlier = status_report(programme=self.programme, as_of=today - datetime.timedelta(days=1))
+        self.assertEqual(earlier["showcase"]["published"], 0)
