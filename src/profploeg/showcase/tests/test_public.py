@@ -262,3 +262,9 @@ class DutchTests(PublicTestCase):
             reverse("showcase:case", args=[case.slug]), HTTP_ACCEPT_LANGUAGE="nl-be"
         )
         self.assertContains(response, 'lang="nl"')
+
+
+class NavigationTests(ShowcaseTestCase):
+    def test_every_page_links_to_de_vitrine_also_for_visitors(self):
+        response = self.client.get(reverse("accounts:login"))
+        self.assertContains(response, f'href="{reverse("showcase:home")}"')
