@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from . import charts
+from . import charts, maps
 from .tables import MUNICIPALITY_COLUMNS, Column, cell, present
 
 MONTHS = [
@@ -499,8 +499,19 @@ def filters_note(report: dict) -> list[Paragraph]:
     filters = report.get("filters") or {}
     if not filters:
         return []
-    described = "; ".join(f"{name}: {value}" for name, value in filters.items())
-    return [Paragraph(f"Dit overzicht is beperkt tot {described}.", "note")]
+    names = {"province": "provincie", "status": "status", "theme": "thema", "expert": "expert"}
+    described = "; ".join(
+        f"{names.get(key, key)} "
+        + (STATUS_NL.get(chosen["value"], chosen["label"]) if key == "status" else chosen["label"])
+        for key, chosen in filters.items()
+    )
+    return [
+        Paragraph(
+            f"Dit overzicht is beperkt tot de aanvragen met {described}. Capaciteit en budget "
+            "gelden voor het hele programma.",
+            "note",
+        )
+    ]
 
 
 def answer_document(report: dict, *, with_charts: bool = True) -> Document:
@@ -520,6 +531,11 @@ def answer_document(report: dict, *, with_charts: bool = True) -> Document:
     )
     blocks.extend(filters_note(report))
     blocks.extend(Paragraph(text) for text in introduction(report))
+    if with_charts and report["rounds"]:
+        programme_charts = charts.programme_charts(report, labels=charts.DUTCH)
+        programme_charts.insert(1, maps.province_tiles(report, labels=charts.DUTCH))
+        for chart in programme_charts:
+            blocks.append(Figure(chart, chart.title))
     annexes = []
     question = 0
     for round_ in report["rounds"]:
@@ -558,9 +574,6 @@ def answer_document(report: dict, *, with_charts: bool = True) -> Document:
     blocks.append(Paragraph(EVALUATION_QUESTION, "question"))
     blocks.append(Heading(f"Antwoord op vraag {question}", 2))
     blocks.extend(Paragraph(text) for text in evaluation_answer(report))
-    if with_charts and report["rounds"]:
-        for chart in charts.programme_charts(report, labels=charts.DUTCH):
-            blocks.append(Figure(chart, chart.title))
     if annexes:
         blocks.append(NewPage(landscape=True))
         blocks.append(Heading("Bijlagen"))

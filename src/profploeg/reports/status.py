@@ -15,6 +15,7 @@ from profploeg.lib.dates import end_of_day, local_date
 from profploeg.programmes.models import Programme
 from profploeg.showcase.figures import showcase_figures
 
+from .filters import ReportFilter, regroup_guidance
 from .guidance import add_guidance
 
 Status = Application.Status
@@ -30,6 +31,7 @@ def applications_on(programme: Programme, as_of: datetime.date):
         .with_status_on(as_of)
         .annotate(reason_on=Subquery(latest.values("reason")[:1]))
         .select_related("round", "municipality__province", "municipality__merged_into")
+        .prefetch_related("themes")
         .order_by("round__number", "municipality__name")
     )
 
@@ -48,6 +50,7 @@ def municipality_row(application: Application) -> dict:
         "reason": application.reason_on
         if application.status_on in (Status.INADMISSIBLE, Status.DEFERRED)
         else "",
+        "themes": [theme.name for theme in application.themes.all()],
     }
 
 
@@ -64,16 +67,30 @@ def round_figures(statuses: Counter) -> dict:
 
 
 def status_report(
-    *, programme: Programme, as_of: datetime.date, round_number: int | None = None
+    *,
+    programme: Programme,
+    as_of: datetime.date,
+    round_number: int | None = None,
+    province: str | None = None,
+    status: str | None = None,
+    theme: str | None = None,
+    expert: int | None = None,
 ) -> dict:
-    """Per round: applications and decisions as of the date; programme: sessions and capacity."""
+    """Per round: applications and decisions as of the date; programme: sessions and capacity.
+
+    Filters (province REFNIS code or name, status on the date, theme slug, expert id) keep the
+    matching applications; the rounds' figures are then theirs (see `filters.py`)."""
+    report_filter = ReportFilter(province=province, status=status, theme=theme, expert=expert)
+    report_filter.validate()
     rounds = list(programme.rounds.filter(opens_on__lte=as_of).order_by("number"))
     rows_by_round: dict[int, list[dict]] = {r.pk: [] for r in rounds}
     statuses_by_round: dict[int, Counter] = {r.pk: Counter() for r in rounds}
-    for application in applications_on(programme, as_of):
+    applications = list(applications_on(programme, as_of))
+    # Capacity is the whole programme's, whatever the filters.
+    accepted = sum(application.status_on == Status.ACCEPTED for application in applications)
+    for application in report_filter.kept(applications):
         rows_by_round.setdefault(application.round_id, []).append(municipality_row(application))
         statuses_by_round.setdefault(application.round_id, Counter())[application.status_on] += 1
-    accepted = sum(counter[Status.ACCEPTED] for counter in statuses_by_round.values())
     report_rounds = [
         {
             "number": r.number,
@@ -109,6 +126,10 @@ def status_report(
         },
     }
     add_guidance(report, programme, as_of)
+    if report_filter.active:
+        for round_ in report["rounds"]:
+            regroup_guidance(round_)
+    report["filters"] = report_filter.describe()
     report["evaluation"] = evaluation_figures(programme, as_of)
     report["showcase"] = showcase_figures(programme, as_of)
     return report

@@ -56,16 +56,16 @@ def status(request, pk: int):
     form = AsOfForm(request.GET)
     if form.is_valid():
         as_of, round_number = form.as_of_date(), form.cleaned_data["round"]
-        annex = form.cleaned_data["annex"]
+        annex, filters = form.cleaned_data["annex"], form.filters()
     else:
-        as_of, round_number, annex = timezone.localdate(), None, None
+        as_of, round_number, annex, filters = timezone.localdate(), None, None, {}
     format = request.GET.get("format")
     table = request.GET.get("table")
     table = table if table in exports.CSV_TABLES else "municipalities"
     if annex and format in exports.ANNEX_FORMATS:
-        report = status_report(programme=programme, as_of=as_of, round_number=annex)
+        report = status_report(programme=programme, as_of=as_of, round_number=annex, **filters)
         return download(report, format, table=table, annex=True)
-    report = status_report(programme=programme, as_of=as_of, round_number=round_number)
+    report = status_report(programme=programme, as_of=as_of, round_number=round_number, **filters)
     if format in exports.FORMATS:
         return download(report, format, table=table, annex=False)
     # The link that reproduces this report; downloads add their own format to it.

@@ -85,8 +85,9 @@ def write_programme(sheet: Worksheet, report: dict) -> None:
                 FORMATS["int"],
             )
         )
-    for filter_label, filter_value in report.get("filters", {}).items():
-        rows.append((_("Filter: %(name)s") % {"name": filter_label}, str(filter_value), None))
+    for key, filter_value in report.get("filters", {}).items():
+        name = FILTER_LABELS.get(key, lambda key=key: key)()
+        rows.append((_("Filter: %(name)s") % {"name": name}, str(filter_value["label"]), None))
     sheet.append([_("Figure"), _("Value")])
     for header in sheet[1]:
         header.font = Font(bold=True)
@@ -100,6 +101,12 @@ def write_programme(sheet: Worksheet, report: dict) -> None:
     sheet.freeze_panes = "A2"
 
 
+FILTER_LABELS = {
+    "province": lambda: _("Province"),
+    "status": lambda: _("Status"),
+    "theme": lambda: _("Theme"),
+    "expert": lambda: _("Expert"),
+}
 BUDGET_LABELS = [
     ("total_eur", lambda: _("Budget: total (EUR)")),
     ("committed_eur", lambda: _("Budget: committed (EUR)")),

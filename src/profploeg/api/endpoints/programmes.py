@@ -7,10 +7,19 @@ from typing import Literal
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from profploeg.accounts.models import User
-from profploeg.api.schemas import ERRORS, Day, Id, PageIn, RoundNumber, page_of, paginate
+from profploeg.api.schemas import (
+    ERRORS,
+    Day,
+    Id,
+    PageIn,
+    Refnis,
+    RoundNumber,
+    page_of,
+    paginate,
+)
 from profploeg.programmes.models import InfoSession, Programme, Round
 from profploeg.reports import exports
 from profploeg.reports.status import status_report
@@ -205,9 +214,19 @@ class StatusReportOut(Schema):
     capacity: ReportCapacityOut
 
 
+ApplicationStatus = Literal[
+    "submitted", "admissible", "inadmissible", "accepted", "deferred", "withdrawn"
+]
+
+
 class StatusQuery(Schema):
     as_of: Day | None = None
     round: RoundNumber | None = None
+    # The report page's filters: only the applications that match count in the rounds.
+    province: Refnis | None = Field(None, description="province REFNIS code, e.g. 10000")
+    status: ApplicationStatus | None = Field(None, description="status on the date")
+    theme: str | None = Field(None, pattern=r"^[-a-z0-9_]{1,50}$", description="theme slug")
+    expert: Id | None = Field(None, description="expert id")
 
 
 @router.get(
@@ -224,5 +243,9 @@ def programme_status(request, programme_id: Id, query: Query[StatusQuery]):
         programme=programme,
         as_of=query.as_of or timezone.localdate(),
         round_number=query.round,
+        province=query.province,
+        status=query.status,
+        theme=query.theme,
+        expert=query.expert,
     )
     return HttpResponse(exports.as_json(report), content_type="application/json; charset=utf-8")

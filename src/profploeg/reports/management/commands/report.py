@@ -3,6 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from profploeg.applications.models import Application
 from profploeg.programmes.models import Programme
 from profploeg.reports import exports
 from profploeg.reports.status import programme_for, status_report
@@ -28,6 +29,16 @@ class Command(BaseCommand):
             help="programme id (default: the latest published by the date)",
         )
         status.add_argument("--round", type=int, default=None, dest="round_number")
+        status.add_argument("--province", default=None, help="province REFNIS code or name")
+        status.add_argument(
+            "--status",
+            default=None,
+            dest="status_filter",
+            choices=Application.Status.values,
+            help="only applications with this status on the date",
+        )
+        status.add_argument("--theme", default=None, help="theme slug, e.g. leegstand")
+        status.add_argument("--expert", type=int, default=None, help="expert id")
         status.add_argument(
             "--table",
             choices=sorted(exports.CSV_TABLES),
@@ -46,7 +57,21 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, report, as_of, format, programme, round_number, table, annex, output, **options
+        self,
+        *args,
+        report,
+        as_of,
+        format,
+        programme,
+        round_number,
+        province,
+        status_filter,
+        theme,
+        expert,
+        table,
+        annex,
+        output,
+        **options,
     ):
         as_of = as_of or timezone.localdate()
         try:
@@ -57,7 +82,15 @@ class Command(BaseCommand):
             raise CommandError("Binary formats need --output FILE.")
         if annex and format not in exports.ANNEX_FORMATS:
             raise CommandError(f"The annex comes as {', '.join(sorted(exports.ANNEX_FORMATS))}.")
-        data = status_report(programme=chosen, as_of=as_of, round_number=round_number)
+        data = status_report(
+            programme=chosen,
+            as_of=as_of,
+            round_number=round_number,
+            province=province,
+            status=status_filter,
+            theme=theme,
+            expert=expert,
+        )
         content = exports.render(data, format, table=table, annex=annex)
         if output:
             mode = "wb" if isinstance(content, bytes) else "w"
