@@ -9,6 +9,11 @@ data; its time is printed as a multiple of /healthz.
     .venv/bin/python benchmarks/budget_monitor.py            # 1x, 10x, 100x
     .venv/bin/python benchmarks/budget_monitor.py 1 10       # only these sizes
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1/bench .venv/bin/python benchmarks/budget_monitor.py
+
+Measured on the 2-core machine, SQLite, one run (generation of 100x takes about 3.5 minutes):
+1x 83 trajectories / 2,006 entries: 205 ms; 10x 830 / 21,675: 546 ms; 100x 8,300 / 217,156:
+4.5 s; /healthz 3.7 ms; 17 queries at every size. The generator makes about 26 entries per
+trajectory, so 100x has about 217,000 entries rather than the issue's estimate of 500,000.
 """
 
 import datetime
