@@ -34,6 +34,7 @@ Kind = Questionnaire.Kind
 REMINDER_AFTER = datetime.timedelta(days=14)
 TOKEN_BYTES = 32
 
+# (kind, topic, text[, required]); comments are optional.
 DEFAULT_QUESTIONS = {
     Kind.COMPLETION: (
         "Evaluatie van de begeleiding door de profploeg",
@@ -44,7 +45,7 @@ DEFAULT_QUESTIONS = {
             (Question.Kind.SCALE, Question.Topic.USEFULNESS, "Hoe nuttig was de begeleiding voor uw kern?"),
             (Question.Kind.MEASURES, Question.Topic.MEASURES, "Welke aanbevolen maatregelen voert u uit?"),
             (Question.Kind.TEXT, Question.Topic.CHANGES, "Wat is er in uw kern al veranderd?"),
-            (Question.Kind.TEXT, Question.Topic.COMMENTS, "Hebt u nog opmerkingen of suggesties?"),
+            (Question.Kind.TEXT, Question.Topic.COMMENTS, "Hebt u nog opmerkingen of suggesties?", False),
         ],
     ),
     Kind.FOLLOW_UP: (
@@ -55,7 +56,7 @@ DEFAULT_QUESTIONS = {
             (Question.Kind.SCALE, Question.Topic.USEFULNESS, "Hoe nuttig blijkt de begeleiding achteraf?"),
             (Question.Kind.MEASURES, Question.Topic.MEASURES, "Welke aanbevolen maatregelen hebt u intussen uitgevoerd?"),
             (Question.Kind.TEXT, Question.Topic.CHANGES, "Wat is er in het voorbije jaar in uw kern veranderd?"),
-            (Question.Kind.TEXT, Question.Topic.COMMENTS, "Hebt u nog opmerkingen?"),
+            (Question.Kind.TEXT, Question.Topic.COMMENTS, "Hebt u nog opmerkingen?", False),
         ],
     ),
 }  # fmt: skip
@@ -126,9 +127,14 @@ def build_questionnaire(
     if with_default_questions:
         Question.objects.bulk_create(
             Question(
-                questionnaire=questionnaire, position=index, kind=q_kind, topic=topic, text=text
+                questionnaire=questionnaire,
+                position=index,
+                kind=q_kind,
+                topic=topic,
+                text=text,
+                required=rest[0] if rest else True,
             )
-            for index, (q_kind, topic, text) in enumerate(questions, start=1)
+            for index, (q_kind, topic, text, *rest) in enumerate(questions, start=1)
         )
     return questionnaire
 

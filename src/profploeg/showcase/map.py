@@ -29,6 +29,15 @@ def point_of(case: Case, data: dict) -> tuple[float, float] | None:
     return None
 
 
+def province_centre(refnis: str, data: dict) -> tuple[float, float]:
+    """The middle of a province's municipalities: a REFNIS code starts with its province's digit
+    (1 Antwerpen, 2 Vlaams-Brabant, 3 West-, 4 Oost-Vlaanderen, 7 Limburg)."""
+    points = [p for code, p in data["points"].items() if code[0] == refnis[0]]
+    if not points:
+        return 0.0, 0.0
+    return sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
+
+
 def spread(base: tuple[float, float], index: int) -> tuple[float, float]:
     """Markers at the same point go round it, so that each stays visible and clickable."""
     if index == 0:
@@ -48,6 +57,15 @@ def cases_map(cases: list[Case], *, title: str = "") -> SafeString:
         (
             (province["path"], FILLS[index % len(FILLS)], province["name"])
             for index, province in enumerate(data["provinces"].values())
+        ),
+    )
+    labels = format_html_join(
+        "",
+        '<text x="{}" y="{}" class="map-label" text-anchor="middle">{}</text>',
+        (
+            (f"{x:.0f}", f"{y:.0f}", province["name"])
+            for refnis, province in data["provinces"].items()
+            for x, y in [province_centre(refnis, data)]
         ),
     )
     seen: dict[tuple, int] = defaultdict(int)
@@ -72,10 +90,11 @@ def cases_map(cases: list[Case], *, title: str = "") -> SafeString:
         )
     return format_html(
         '<svg class="case-map" viewBox="0 0 {} {}" role="img" aria-labelledby="map-title" '
-        'xmlns="http://www.w3.org/2000/svg"><title id="map-title">{}</title>{}{}</svg>',
+        'xmlns="http://www.w3.org/2000/svg"><title id="map-title">{}</title>{}{}{}</svg>',
         data["width"],
         data["height"],
         title,
         shapes,
+        labels,
         mark_safe("".join(markers)),  # noqa: S308 - each marker was built with format_html
     )

@@ -48,6 +48,7 @@ def case_context(case: Case) -> dict:
         "organisations": opendata.organisations(case),
         "indicators": opendata.indicator_pairs(case),
         "measures": [line.strip() for line in case.measures.splitlines() if line.strip()],
+        "canonical": opendata.absolute(reverse("showcase:case", args=[case.slug])),
     }
 
 

@@ -277,3 +277,20 @@ class MeasureStatusTests(EvaluationTestCase):
         self.answer_all(invitation)
         self.assertEqual(MeasureAnswer.objects.first().measure, "Kernwinkelgebied afbakenen")
         self.assertLess(invitation.sent_at, timezone.now() + datetime.timedelta(seconds=1))
+
+
+class OptionalCommentsTests(EvaluationTestCase):
+    def test_free_comments_may_stay_empty(self):
+        invitation = Invitation.objects.get(trajectory=self.complete())
+        questions = list(invitation.questionnaire.active_questions())
+        comments = next(q for q in questions if q.topic == "comments")
+        self.assertFalse(comments.required)
+        texts = {q.pk: "Meer volk." for q in questions if q.kind == "text" and q.required}
+        scores = {q.pk: 4 for q in questions if q.kind == "scale"}
+        response = services.submit_response(
+            invitation=invitation,
+            scores=scores,
+            texts=texts,
+            measures={1: "planned", 2: "planned", 3: "planned"},
+        )
+        self.assertFalse(response.answers.filter(question=comments).exists())
