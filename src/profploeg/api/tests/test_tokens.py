@@ -17,7 +17,7 @@ class TokenServiceTests(ApiTestCase):
         self.assertEqual(token.secret_hash, services.hash_secret(secret, token.salt))
 
     def test_a_token_without_a_name_is_refused(self):
-        with self.assertRaisesMessage(Exception, "Give the token a name"):
+        with self.assertRaisesMessage(Exception, "Geef het token een naam"):
             services.create_token(user=self.alice, name="  ")
 
     def test_a_user_without_a_role_gets_no_token(self):

@@ -109,7 +109,7 @@ class BoundaryImportTests(TestCase):
         import_boundaries(content=collection(feature({"NISCODE": "12021"}, [square])), source="a")
         with self.assertRaisesMessage(ValidationError, "CD_MUNTY_REFNIS"):
             import_boundaries(content=collection(feature({"code": "x"}, [square])), source="b")
-        with self.assertRaisesMessage(ValidationError, "not JSON"):
+        with self.assertRaisesMessage(ValidationError, "Het bestand is geen JSON"):
             import_boundaries(content=b"<kml/>", source="c")
         self.assertEqual(MunicipalityBoundary.objects.get().source, "a")
 
