@@ -4,6 +4,7 @@ import xml.etree.ElementTree as ET
 
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import translation
 
 from profploeg.municipalities.boundaries import import_boundaries
 from profploeg.reports import maps
@@ -55,6 +56,9 @@ def fills(chart) -> dict[str, str]:
 
 
 class MapTests(TestCase):
+    def setUp(self):
+        self.enterContext(translation.override("en"))
+
     def test_without_boundaries_there_is_no_map(self):
         self.assertIsNone(maps.status_map(report([row("12021", "Lier")])))
 
@@ -129,7 +133,7 @@ class MapOnThePageTests(BaseTestCase):
 
     def test_with_boundaries_the_page_draws_the_map(self):
         load("12021", "31005")
-        response = self.client.get(self.url, {"as_of": "2021-12-31"})
+        response = self.client.get(self.url, {"as_of": "2021-12-31"}, HTTP_ACCEPT_LANGUAGE="en")
         self.assertContains(response, 'aria-labelledby="chart-map-title"')
         self.assertContains(response, "<title>Lier: Round 1, Awaiting decision</title>", html=False)
         self.assertNotContains(response, "profploeg import boundaries")
