@@ -7,7 +7,6 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import TestCase
-from django.utils import translation
 
 from profploeg.municipalities.boundaries import import_boundaries, simplify
 from profploeg.municipalities.models import MunicipalityBoundary
@@ -38,9 +37,6 @@ def collection(*features) -> bytes:
 
 
 class BoundaryImportTests(TestCase):
-    def setUp(self):
-        self.enterContext(translation.override("en"))
-
     def test_statbel_file_in_degrees_is_projected_to_metres_and_simplified(self):
         # Lier, about 4.57° E 51.13° N, as a circle of 400 points with a radius of ~2 km.
         content = collection(

@@ -79,7 +79,7 @@ class FilterTests(BaseTestCase):
         self.assertEqual(report["rounds"][0]["accepted"], 0)
 
     def test_an_unknown_status_is_refused(self):
-        with self.assertRaisesMessage(ValidationError, "Unknown status"):
+        with self.assertRaisesMessage(ValidationError, "“lost”"):
             status_report(programme=self.programme, as_of=AS_OF, status="lost")
 
     def test_the_cli_takes_the_same_filters(self):
