@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
@@ -82,6 +83,29 @@ def pydantic_message(error: dict) -> str:
         return _("Ensure this value is less than or equal to %(limit_value)s.") % {
             "limit_value": limit
         }
+    if kind in ("decimal_parsing", "decimal_type", "finite_number", "float_parsing"):
+        return _("Enter a number.")
+    if kind == "decimal_max_digits":
+        limit = ctx.get("max_digits", 0)
+        return ngettext(
+            "Ensure that there are no more than %(max)s digit in total.",
+            "Ensure that there are no more than %(max)s digits in total.",
+            limit,
+        ) % {"max": limit}
+    if kind == "decimal_max_places":
+        limit = ctx.get("decimal_places", 0)
+        return ngettext(
+            "Ensure that there are no more than %(max)s decimal place.",
+            "Ensure that there are no more than %(max)s decimal places.",
+            limit,
+        ) % {"max": limit}
+    if kind == "decimal_whole_digits":
+        limit = ctx.get("whole_digits", 0)
+        return ngettext(
+            "Ensure that there are no more than %(max)s digit before the decimal point.",
+            "Ensure that there are no more than %(max)s digits before the decimal point.",
+            limit,
+        ) % {"max": limit}
     if kind == "string_too_short":
         return _("This field cannot be blank.")
     if kind == "string_too_long":

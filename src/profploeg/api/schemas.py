@@ -1,8 +1,11 @@
 """Types shared by the endpoints: bounded ids and dates, safe text, the documented errors."""
 
 import datetime
+from decimal import Decimal
 from typing import Annotated
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator
@@ -29,6 +32,39 @@ RoundNumber = Annotated[int, Field(ge=1, le=32767)]
 Refnis = Annotated[str, Field(pattern=r"^[0-9]{5}$", examples=["12021"])]
 
 
+# As the pages' DecimalFields: the same digits, so the same messages; the services judge the value.
+Money = Annotated[Decimal, Field(max_digits=12, decimal_places=2)]
+PersonDays = Annotated[Decimal, Field(max_digits=6, decimal_places=1)]
+
+
+def eur(value: Decimal | None) -> Decimal | None:
+    """An amount as the pages show it, in cents (SQLite returns sums without their places)."""
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+
+
+def days(value: Decimal | None) -> Decimal | None:
+    """Person-days to the half day's one decimal."""
+    return None if value is None else Decimal(value).quantize(Decimal("0.1"))
+
+
+def with_time_zone(value: datetime.datetime) -> datetime.datetime:
+    if value.tzinfo is None:
+        raise ValueError(_("Give a time zone, for example 2021-08-02T10:00:00+02:00."))
+    return value
+
+
+# A moment in time, with its time zone (Belgian time is +01:00 or +02:00).
+Moment = Annotated[
+    datetime.datetime,
+    Field(
+        ge=datetime.datetime(1900, 1, 2, tzinfo=datetime.UTC),
+        le=datetime.datetime(2999, 12, 31, tzinfo=datetime.UTC),
+        examples=["2021-10-05T14:00:00+02:00"],
+    ),
+    AfterValidator(with_time_zone),
+]
+
+
 def no_control_characters(value: str) -> str:
     """PostgreSQL refuses NUL in text, and lone surrogates cannot be stored: refuse both here."""
     if "\x00" in value:
@@ -38,6 +74,25 @@ def no_control_characters(value: str) -> str:
     except UnicodeEncodeError:
         raise ValueError(_("Enter a valid value.")) from None
     return value
+
+
+def valid_url(value: str) -> str:
+    if value:
+        try:
+            URLValidator()(value)
+        except ValidationError:
+            raise ValueError(_("Enter a valid URL.")) from None
+    return value
+
+
+def url(max_length: int = 200):
+    """An http(s) link or empty, as the pages' URLField."""
+    return Annotated[
+        str,
+        Field(max_length=max_length),
+        AfterValidator(no_control_characters),
+        AfterValidator(valid_url),
+    ]
 
 
 def text(max_length: int, min_length: int = 0):

@@ -2,10 +2,26 @@ from ninja import NinjaAPI
 
 
 def register(api: NinjaAPI) -> None:
-    from . import account, applications, imports, municipalities, programmes
+    from . import (
+        account,
+        applications,
+        budget,
+        experts,
+        imports,
+        intakes,
+        municipalities,
+        person_days,
+        programmes,
+        trajectories,
+    )
 
     api.add_router("", account.router)
     api.add_router("", programmes.router)
     api.add_router("", municipalities.router)
     api.add_router("", applications.router)
     api.add_router("", imports.router)
+    api.add_router("", experts.router)
+    api.add_router("", budget.router)
+    api.add_router("", intakes.router)
+    api.add_router("", trajectories.router)
+    api.add_router("", person_days.router)

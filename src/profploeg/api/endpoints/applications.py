@@ -16,7 +16,17 @@ from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 
 from profploeg.accounts.models import User
 from profploeg.api.idempotency import idempotency_key_header, run_once
-from profploeg.api.schemas import ERRORS, Day, Id, PageIn, Refnis, page_of, paginate, text
+from profploeg.api.schemas import (
+    ERRORS,
+    Day,
+    Id,
+    Moment,
+    PageIn,
+    Refnis,
+    page_of,
+    paginate,
+    text,
+)
 from profploeg.applications import services
 from profploeg.applications.models import Application, Referral, Transition
 from profploeg.lib.dates import BRUSSELS, end_of_day
@@ -96,20 +106,24 @@ def get_visible(user, application_id: int) -> Application:
     return get_object_or_404(visible_applications(user), pk=application_id)
 
 
+def applicant_out(municipality: Municipality) -> dict:
+    """The municipality that applied, then and now; needs `province` and `merged_into` loaded."""
+    return {
+        "refnis": municipality.refnis,
+        "name": municipality.name,
+        "refnis_now": municipality.current.refnis,
+        "name_now": municipality.current.name,
+        "province": municipality.province.refnis,
+    }
+
+
 def application_out(application: Application) -> dict:
-    municipality = application.municipality
     return {
         "id": application.pk,
         "programme": application.round.programme_id,
         "round": application.round_id,
         "round_number": application.round.number,
-        "municipality": {
-            "refnis": municipality.refnis,
-            "name": municipality.name,
-            "refnis_now": municipality.current.refnis,
-            "name_now": municipality.current.name,
-            "province": municipality.province.refnis,
-        },
+        "municipality": applicant_out(application.municipality),
         "submitted_at": application.submitted_at,
         "status": application.status,
         "status_label": str(application.status_label),
@@ -272,12 +286,10 @@ class SubmitIn(Schema):
     contact_phone: text(50) = ""
     question: text(10000, 1)
     themes: list[text(50)] = Field([], description="Theme slugs")
-    received_at: datetime.datetime | None = Field(
+    received_at: Moment | None = Field(
         None,
         description="When the application was received (programme staff only, e.g. from the "
         "e-loket); default now",
-        ge=datetime.datetime(1900, 1, 2, tzinfo=datetime.UTC),
-        le=datetime.datetime(2999, 12, 31, tzinfo=datetime.UTC),
     )
 
 
@@ -305,8 +317,6 @@ def submit(user: User, data: SubmitIn, attachments=()) -> Application:
         errors["themes"] = [_("Unknown theme: %(slugs)s.") % {"slugs": ", ".join(unknown)}]
     if data.received_at is not None and user.role != User.Role.STAFF:
         errors["received_at"] = [_("Only programme staff can set when it was received.")]
-    if data.received_at is not None and data.received_at.tzinfo is None:
-        errors["received_at"] = [_("Give a time zone, for example 2021-08-02T10:00:00+02:00.")]
     if errors:
         raise ValidationError(errors)
     return services.submit_application(

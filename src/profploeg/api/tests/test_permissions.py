@@ -2,7 +2,9 @@
 
 alice works for Lier (province of Antwerpen), bob for Brugge (West-Vlaanderen), paula for the
 province of Antwerpen. Lier's application is submitted; Brugge's was declared inadmissible and
-followed up by staff. Each action runs in a savepoint that is rolled back, so that every role
+followed up by staff. The guidance of 2020 (`build_guidance`) has trajectories for Lier (running,
+phase 3), Mechelen (running, phase 1) and Brugge (planned), Boom's planned intake and Duffel's
+accepted application. Each action runs in a savepoint that is rolled back, so that every role
 meets the same data."""
 
 import datetime
@@ -14,7 +16,7 @@ from django.db import transaction
 from profploeg.applications import services as application_services
 from profploeg.lib.dates import at_brussels
 
-from .base import ApiTestCase
+from .base import ApiTestCase, build_guidance
 
 ROLES = ("anonymous", "alice", "bob", "paula", "expert", "staff")
 EVERYONE = {"anonymous": 401, "alice": 200, "bob": 200, "paula": 200, "expert": 200, "staff": 200}
@@ -29,6 +31,7 @@ class PermissionWalkTests(ApiTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
+        build_guidance(cls)
         with time_machine.travel(at_brussels(datetime.date(2021, 8, 2)), tick=False):
             cls.lier_application = cls.submit_as_staff(cls.lier)
             cls.brugge_application = cls.submit_as_staff(cls.brugge)
@@ -78,6 +81,12 @@ class PermissionWalkTests(ApiTestCase):
             "question": "Vraag",
         }
         staff_only = expect(alice=403, bob=403, paula=403, expert=403, staff=200)
+        return (
+            self.application_endpoints(lier, brugge, programme, round_, new_application, staff_only)
+            + self.guidance_endpoints()
+        )
+
+    def application_endpoints(self, lier, brugge, programme, round_, new_application, staff_only):
         return [
             ("GET", "/api/me", "/api/me", None, EVERYONE),
             ("GET", "/api/programmes", "/api/programmes", None, EVERYONE),
@@ -168,6 +177,161 @@ class PermissionWalkTests(ApiTestCase):
             ),
         ]
 
+    def guidance_endpoints(self) -> list[tuple[str, str, str, dict | None, dict]]:
+        guidance = self.guidance_programme.pk
+        eva, lier_entry = self.eva.pk, self.lier_entry.pk
+        lier, mechelen = self.lier_trajectory.pk, self.mechelen_trajectory.pk
+        brugge, boom = self.brugge_trajectory.pk, self.boom_intake.pk
+        team = expect(alice=403, bob=403, paula=403, expert=200, staff=200)
+        staff_creates = expect(alice=403, bob=403, paula=403, expert=403, staff=201)
+        # Boom and Mechelen lie in alice's province, not in her municipality.
+        antwerp_team = expect(alice=404, bob=404, paula=403, expert=200, staff=200)
+        lier_team = expect(alice=403, bob=404, paula=403, expert=200, staff=200)
+        meeting = {"planned_at": "2021-09-06T14:00:00+02:00", "location": "Gemeentehuis"}
+        return [
+            ("GET", "/api/experts", "/api/experts", None, team),
+            ("GET", "/api/experts/{expert_id}", f"/api/experts/{eva}", None, team),
+            (
+                "POST",
+                "/api/experts/{expert_id}/day-rates",
+                f"/api/experts/{eva}/day-rates",
+                {"valid_from": "2021-08-01", "rate_eur": "850.00"},
+                staff_creates,
+            ),
+            (
+                "GET",
+                "/api/programmes/{programme_id}/offer",
+                f"/api/programmes/{guidance}/offer",
+                None,
+                team,
+            ),
+            (
+                "POST",
+                "/api/programmes/{programme_id}/offer/amendments",
+                f"/api/programmes/{guidance}/offer/amendments",
+                {
+                    "effective_on": "2021-08-01",
+                    "total_eur": "450000",
+                    "capacity": 11,
+                    "reason": "Besluit",
+                },
+                staff_creates,
+            ),
+            (
+                "GET",
+                "/api/programmes/{programme_id}/budget",
+                f"/api/programmes/{guidance}/budget",
+                None,
+                team,
+            ),
+            ("GET", "/api/intakes", "/api/intakes", None, EVERYONE),
+            (
+                "GET",
+                "/api/intakes/{intake_id}",
+                f"/api/intakes/{boom}",
+                None,
+                expect(alice=404, bob=404, paula=200, expert=200, staff=200),
+            ),
+            (
+                "POST",
+                "/api/intakes",
+                "/api/intakes",
+                {"application": self.duffel_application.pk, **meeting},
+                expect(alice=403, bob=403, paula=403, expert=201, staff=201),
+            ),
+            (
+                "POST",
+                "/api/intakes/{intake_id}/reschedule",
+                f"/api/intakes/{boom}/reschedule",
+                meeting,
+                antwerp_team,
+            ),
+            (
+                "POST",
+                "/api/intakes/{intake_id}/cancel",
+                f"/api/intakes/{boom}/cancel",
+                {"reason": "Verkiezingen"},
+                antwerp_team,
+            ),
+            (
+                "POST",
+                "/api/intakes/{intake_id}/outcome",
+                f"/api/intakes/{boom}/outcome",
+                {
+                    "held_on": "2021-08-02",
+                    "agreed_question": "Vraag",
+                    "planned_start": "2021-09-01",
+                    "planned_end": "2022-04-30",
+                    "assignments": [{"expert": eva, "planned_days": "10"}],
+                },
+                expect(alice=404, bob=404, paula=403, expert=201, staff=201),
+            ),
+            ("GET", "/api/trajectories", "/api/trajectories", None, EVERYONE),
+            (
+                "GET",
+                "/api/trajectories/{trajectory_id}",
+                f"/api/trajectories/{lier}",
+                None,
+                expect(alice=200, bob=404, paula=200, expert=200, staff=200),
+            ),
+            (
+                "POST",
+                "/api/trajectories/{trajectory_id}/start",
+                f"/api/trajectories/{brugge}/start",
+                {"on": "2021-08-02"},
+                expect(alice=404, bob=403, paula=404, expert=200, staff=200),
+            ),
+            (
+                "POST",
+                "/api/trajectories/{trajectory_id}/advance",
+                f"/api/trajectories/{mechelen}/advance",
+                {"on": "2021-08-02"},
+                antwerp_team,
+            ),
+            (
+                "POST",
+                "/api/trajectories/{trajectory_id}/complete",
+                f"/api/trajectories/{lier}/complete",
+                {"on": "2021-08-02", "findings": "Bevindingen", "measures": "Maatregelen"},
+                lier_team,
+            ),
+            (
+                "POST",
+                "/api/trajectories/{trajectory_id}/stop",
+                f"/api/trajectories/{lier}/stop",
+                {"on": "2021-08-02", "reason": "Geen tijd"},
+                lier_team,
+            ),
+            ("GET", "/api/person-days", "/api/person-days", None, EVERYONE),
+            (
+                "GET",
+                "/api/person-days/{entry_id}",
+                f"/api/person-days/{lier_entry}",
+                None,
+                expect(alice=200, bob=404, paula=200, expert=200, staff=200),
+            ),
+            (
+                "POST",
+                "/api/person-days",
+                "/api/person-days",
+                {
+                    "expert": eva,
+                    "trajectory": lier,
+                    "date": "2021-08-02",
+                    "days": "1",
+                    "activity": "workshop",
+                },
+                expect(alice=403, bob=403, paula=403, expert=201, staff=201),
+            ),
+            (
+                "POST",
+                "/api/person-days/{entry_id}/correction",
+                f"/api/person-days/{lier_entry}/correction",
+                {"days": "0.5", "reason": "Halve dag"},
+                expect(alice=403, bob=404, paula=403, expert=403, staff=200),
+            ),
+        ]
+
     def send(self, method: str, path: str, body: dict | None, role: str):
         headers = self.headers(self.user(role))
         if method == "GET":
@@ -213,7 +377,9 @@ class PermissionWalkTests(ApiTestCase):
         }
         for role, ids in visible.items():
             with self.subTest(role=role):
-                body = self.api_get("/api/applications", self.user(role)).json()
+                body = self.api_get(
+                    "/api/applications", self.user(role), programme=self.programme.pk
+                ).json()
                 self.assertEqual({a["id"] for a in body["items"]}, ids)
                 referrals = self.api_get("/api/referrals", self.user(role)).json()
                 self.assertEqual({r["application"] for r in referrals["items"]}, ids & {brugge})

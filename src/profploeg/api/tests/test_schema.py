@@ -21,7 +21,7 @@ from schemathesis.specs.openapi.checks import (
 
 from profploeg.lib.dates import at_brussels
 
-from .base import ApiTestCase
+from .base import ApiTestCase, build_guidance
 
 EXAMPLES_PER_ENDPOINT = 10
 CHECKS = [
@@ -37,6 +37,7 @@ class SchemaTests(ApiTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
+        build_guidance(cls)
         cls.application = cls.submit_in_round_1(cls.lier)
 
     @classmethod
@@ -72,9 +73,14 @@ class SchemaTests(ApiTestCase):
         headers = {"Authorization": f"Bearer {self.token_for(user)}", "Accept-Language": "en"}
         known = {
             "application_id": self.application.pk,
-            "programme_id": self.programme.pk,
+            # The programme in guidance: its status report and budget hold every figure.
+            "programme_id": self.guidance_programme.pk,
             "round_id": self.round1.pk,
             "refnis": "12021",
+            "expert_id": self.eva.pk,
+            "intake_id": self.boom_intake.pk,
+            "trajectory_id": self.lier_trajectory.pk,
+            "entry_id": self.lier_entry.pk,
         }
         statuses: dict[str, int] = {}
         for result in schema.get_all_operations():
