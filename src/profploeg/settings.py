@@ -1,5 +1,6 @@
 """Settings, read from the environment. Defaults are for development on SQLite."""
 
+import datetime
 import os
 import sys
 from pathlib import Path
@@ -36,6 +37,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "template_partials",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp.plugins.otp_email",
     # Swagger UI served from the package's own static files (offline, no CDN)
     "ninja",
     "django_tasks",
@@ -62,9 +68,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "profploeg.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # last, as django-axes requires: it turns a locked-out login into the lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "profploeg.urls"
@@ -116,6 +126,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
+# django-axes first: a username and address that failed too often cannot log in for a while.
+AUTHENTICATION_BACKENDS = [
+    "profploeg.accounts.backends.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "profploeg.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "profploeg.accounts.backends.client_ip"
+AXES_VERBOSE = False
+# Behind the reverse proxy the caller's address is in a header the proxy sets (HTTP_X_REAL_IP).
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "REMOTE_ADDR")
+# Second factor after the password: on by default in production, off for `make run` and tests.
+OTP_REQUIRED = env_bool("OTP_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = "Profploeg"
+OTP_EMAIL_SUBJECT = _("Your Profploeg login code")
+OTP_EMAIL_BODY_TEMPLATE_PATH = "accounts/email/login_code.txt"
+OTP_EMAIL_TOKEN_VALIDITY = 600
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 

@@ -1,14 +1,16 @@
-from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import path
+
+from . import views
 
 app_name = "accounts"
 
 urlpatterns = [
-    path(
-        "login/",
-        login_not_required(auth_views.LoginView.as_view(template_name="accounts/login.html")),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("verify/", views.verify, name="verify"),
+    path("verify/send-code/", views.send_code, name="send_code"),
+    path("two-factor/", views.enrol, name="enrol"),
+    path("recovery-codes/", views.recovery_codes, name="recovery_codes"),
+    path("profile/", views.profile, name="profile"),
+    path("logout-everywhere/", views.logout_everywhere, name="logout_everywhere"),
 ]

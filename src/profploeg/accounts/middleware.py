@@ -1,0 +1,36 @@
+from urllib.parse import urlencode
+
+from django.contrib.auth.models import AnonymousUser
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from .permissions import second_factor_required
+
+
+class SecondFactorRequiredMiddleware:
+    """After the password, nothing but the second-factor pages until a device is verified.
+
+    Needs django_otp's OTPMiddleware before it (request.user.is_verified)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not second_factor_required(user) or user.is_verified():
+            return None
+        if getattr(view_func, "otp_exempt", False):
+            return None
+        namespace = request.resolver_match.namespace if request.resolver_match else ""
+        # The admin checks its own login, so it is marked public: it needs the second factor too.
+        if not getattr(view_func, "login_required", True) and namespace != "admin":
+            if namespace == "api":
+                # The API answers 401 to a session that has not passed the second factor.
+                request.user = AnonymousUser()
+            return None
+        return redirect(
+            f"{reverse('accounts:verify')}?{urlencode({'next': request.get_full_path()})}"
+        )

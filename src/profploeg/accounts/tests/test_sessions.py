@@ -1,0 +1,81 @@
+"""Logins: throttled against guessing, sessions that end, and logging out everywhere."""
+
+import datetime
+
+import time_machine
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.utils import timezone
+
+from profploeg.test import PASSWORD, BaseTestCase
+
+
+class LoginThrottlingTests(BaseTestCase):
+    def log_in(self, password: str, client: Client | None = None, address: str = "192.0.2.10"):
+        return (client or self.client).post(
+            "/accounts/login/",
+            {"username": "sam", "password": password},
+            REMOTE_ADDR=address,
+        )
+
+    def test_five_wrong_passwords_lock_the_username_from_that_address_for_15_minutes(self):
+        for _attempt in range(4):
+            self.assertEqual(self.log_in("wrong").status_code, 200)
+        self.assertEqual(self.log_in("wrong").status_code, 429)
+
+        locked = self.log_in(PASSWORD)
+
+        self.assertEqual(locked.status_code, 429)
+        self.assertContains(locked, "Try again in 15 minutes", status_code=429)
+        self.assertNotIn("_auth_user_id", self.client.session)
+
+    def test_another_address_can_still_log_in(self):
+        for _attempt in range(5):
+            self.log_in("wrong")
+        response = self.log_in(PASSWORD, client=Client(), address="192.0.2.99")
+        self.assertEqual(response.status_code, 302)
+
+    def test_the_lock_ends_after_15_minutes(self):
+        for _attempt in range(5):
+            self.log_in("wrong")
+        with time_machine.travel(timezone.now() + datetime.timedelta(minutes=16)):
+            self.assertEqual(self.log_in(PASSWORD).status_code, 302)
+
+    def test_a_good_login_resets_the_count(self):
+        for _attempt in range(4):
+            self.log_in("wrong")
+        self.assertEqual(self.log_in(PASSWORD).status_code, 302)
+        client = Client()
+        for _attempt in range(4):
+            self.log_in("wrong", client=client)
+        self.assertEqual(self.log_in(PASSWORD, client=client).status_code, 302)
+
+
+class SessionTests(BaseTestCase):
+    def test_sessions_expire_after_a_working_day(self):
+        self.client.force_login(self.alice)
+        session = Session.objects.get()
+        lifetime = session.expire_date - timezone.now()
+        self.assertLessEqual(lifetime, datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE))
+        self.assertEqual(settings.SESSION_COOKIE_AGE, 8 * 60 * 60)
+
+    def test_logout_everywhere_ends_every_session_of_the_user_only(self):
+        laptop, phone, other = Client(), Client(), Client()
+        laptop.force_login(self.alice)
+        phone.force_login(self.alice)
+        other.force_login(self.bob)
+
+        response = laptop.post("/accounts/logout-everywhere/")
+
+        self.assertRedirects(response, "/accounts/login/", fetch_redirect_response=False)
+        for client in (laptop, phone):
+            page = client.get("/applications/mine/")
+            self.assertEqual(page.status_code, 302)
+            self.assertTrue(page["Location"].startswith("/accounts/login/"))
+        self.assertEqual(other.get("/applications/mine/").status_code, 200)
+
+    def test_the_profile_page_offers_logout_everywhere(self):
+        self.client.force_login(self.alice)
+        response = self.client.get("/accounts/profile/")
+        self.assertContains(response, 'action="/accounts/logout-everywhere/"')
