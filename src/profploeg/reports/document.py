@@ -232,7 +232,9 @@ def applications_answer(round_: dict) -> list[str]:
     """What happened to the round's applications, in the minister's words where possible."""
     number, submitted = ordinal(round_["number"]), round_["submitted"]
     text = [
-        f"Tijdens de {number} indieningsronde werden {plural(submitted, 'aanvraag', 'aanvragen')} "
+        f"Tijdens de {number} indieningsronde "
+        + ("werd" if submitted == 1 else "werden")
+        + f" {plural(submitted, 'aanvraag', 'aanvragen') if submitted else 'geen aanvragen'} "
         f"ingediend voor de indieningsdatum van {nl_date(round_['deadline'])}."
     ]
     rows = round_["municipalities"]

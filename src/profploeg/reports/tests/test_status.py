@@ -13,7 +13,9 @@ from profploeg.applications.models import Application
 from profploeg.lib.dates import at_brussels
 from profploeg.programmes.models import Programme
 from profploeg.reports.status import status_report
+from profploeg.reports.tests.test_map import load as load_boundaries
 from profploeg.test import PASSWORD, BaseTestCase, municipality
+from profploeg.trajectories.tests.base import TrajectoryTestCase
 
 Status = Application.Status
 
@@ -190,3 +192,35 @@ class StatusPageTests(BaseTestCase):
         response = self.client.get(self.url)
         self.assertEqual(response.status_code, 302)
         self.assertIn(reverse("accounts:login"), response["Location"])
+
+
+class PageQueryCountTests(TrajectoryTestCase):
+    """The whole page (figures, charts, map) and every download cost the same number of queries
+    for two municipalities as for eight, trajectories and person-days included."""
+
+    def count(self, **params) -> int:
+        url = reverse("reports:status", args=[self.programme.pk])
+        with CaptureQueriesContext(connection) as ctx:
+            response = self.client.get(url, {"as_of": "2022-03-31", **params})
+        self.assertEqual(response.status_code, 200)
+        return len(ctx)
+
+    def grow(self, names: list[str]) -> None:
+        for name in names:
+            trajectory = self.trajectory(municipality(name))
+            # An expert works at most one day per date: each municipality gets its own dates.
+            day = datetime.date(2022, 2, 1) + datetime.timedelta(days=2 * self.days_used)
+            self.register(trajectory, day)
+            self.register(trajectory, day + datetime.timedelta(days=1), expert=self.ed)
+            self.days_used += 1
+
+    days_used = 0
+
+    def test_page_and_downloads_do_not_grow_with_municipalities(self):
+        load_boundaries("12021", "31005", "44021", "12025", "24062", "41002", "71016", "36015")
+        self.client.force_login(self.staff)
+        self.grow(["Lier", "Brugge"])
+        variants = [{}, {"province": "10000"}, {"format": "xlsx"}, {"format": "pdf"}]
+        few = [self.count(**params) for params in variants]
+        self.grow(["Gent", "Mechelen", "Leuven", "Aalst", "Genk", "Roeselare"])
+        self.assertEqual([self.count(**params) for params in variants], few)
