@@ -13,6 +13,7 @@ import secrets
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
@@ -529,7 +530,10 @@ def load_cases(rng: random.Random, completed: list[Trajectory], staff: User) -> 
                 height=675,
             )
             image = street_image(rng, plaza=number == 1 or theme == "publieke-ruimte")
-            photo.image.save("photo.jpg", ContentFile(image), save=False)
+            # A fixed name, written once: loading the demo again (tests do) adds no files.
+            photo.image.name = f"showcase/demo/{case.slug}-{number + 1}.jpg"
+            if not default_storage.exists(photo.image.name):
+                default_storage.save(photo.image.name, ContentFile(image))
             photos.append(photo)
     CaseEvent.objects.bulk_create(events)
     CasePhoto.objects.bulk_create(photos)
