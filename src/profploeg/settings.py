@@ -156,6 +156,10 @@ PASSWORD_HASHERS = [
 if sys.argv[1:2] == ["test"]:
     # Hashing is deliberately slow; tests create many users and need no protection.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Uploads made by tests (attachments, demo photos) never land in the project's media folder.
+    import tempfile
+
+    MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="profploeg-test-media-"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
