@@ -156,10 +156,6 @@ PASSWORD_HASHERS = [
 if sys.argv[1:2] == ["test"]:
     # Hashing is deliberately slow; tests create many users and need no protection.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Uploads made by tests (attachments, demo photos) never land in the project's media folder.
-    import tempfile
-
-    MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="profploeg-test-media-"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -179,6 +175,11 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Uploaded files live outside the web root and are served only through permission-checked views.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+if sys.argv[1:2] == ["test"]:
+    # Uploads made by tests (attachments, demo photos) never land in the project's media folder.
+    import tempfile
+
+    MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="profploeg-test-media-"))
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 
