@@ -66,6 +66,10 @@ def add_guidance(report: dict, programme: Programme, as_of: datetime.date) -> No
                     "cost_eur": line.consumed_eur,
                 }
             )
+    # Capacity grows with the offer's amendments (a third round in 2022): use what was in force.
+    capacity = report["capacity"]
+    capacity["planned"] = monitor.capacity
+    capacity["remaining"] = monitor.capacity - capacity["accepted"]
     report["budget"] = {
         "total_eur": monitor.total_eur,
         "capacity": monitor.capacity,

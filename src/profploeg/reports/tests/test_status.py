@@ -88,6 +88,13 @@ class DemoFiguresTests(TestCase):
         self.assertEqual(len(round1["municipalities"]), 35)
         self.assertLessEqual({"refnis", "name", "status"}, set(round1["municipalities"][0]))
 
+    def test_capacity_follows_the_offer_amended_in_may_2022(self):
+        before = report_json("--as-of", "2022-01-31")["capacity"]
+        after = report_json("--as-of", "2022-06-30")["capacity"]
+        self.assertEqual(before["planned"], 83)
+        self.assertGreater(after["planned"], 83)
+        self.assertEqual(after["remaining"], after["planned"] - after["accepted"])
+
     def test_the_two_late_applications_and_two_reapplications_are_in_round_2(self):
         round2 = Programme.objects.get(title__startswith="Profploeg: begeleiding").rounds.get(
             number=2
