@@ -23,10 +23,13 @@ from profploeg.api.schemas import (
 from profploeg.programmes.models import InfoSession, Programme, Round
 from profploeg.reports import exports
 from profploeg.reports.status import status_report
+from profploeg.trajectories.models import Trajectory
 
 from .access import require_roles
 
 router = Router(tags=["programmes"])
+
+TrajectoryStatus = Literal[tuple(Trajectory.Status.values)]
 
 
 class ProgrammeOut(Schema):
@@ -167,6 +170,17 @@ class ReportProgrammeOut(Schema):
     published_on: datetime.date
 
 
+# Sums of person-days or euros are decimals, written as strings; a round without trajectories
+# writes a plain 0.
+Figure = Decimal | int
+
+
+class ReportExpertOut(Schema):
+    name: str
+    organisation: str
+    person_days_planned: Decimal
+
+
 class ReportMunicipalityOut(Schema):
     refnis: str
     name: str
@@ -177,6 +191,18 @@ class ReportMunicipalityOut(Schema):
     status: str
     status_label: str
     reason: str
+    themes: list[str] = Field([], description="Names of the application's themes")
+    # An accepted application with a trajectory by the date also has these.
+    first_intake: datetime.date | None = Field(None, description="The day its intake was held")
+    trajectory_status: TrajectoryStatus | None = None
+    trajectory_status_label: str | None = None
+    started_on: datetime.date | None = None
+    completed_on: datetime.date | None = None
+    expected_completion: datetime.date | None = None
+    experts: list[ReportExpertOut] | None = None
+    person_days_planned: Figure | None = None
+    person_days_consumed: Figure | None = None
+    cost_eur: Figure | None = Field(None, description="Consumed person-days × their day rates")
 
 
 class ReportRoundOut(Schema):
@@ -191,6 +217,15 @@ class ReportRoundOut(Schema):
     withdrawn: int
     awaiting_decision: int
     municipalities: list[ReportMunicipalityOut]
+    intakes_held: int | None = None
+    first_intake: datetime.date | None = None
+    trajectories_started: int | None = None
+    trajectories_running: int | None = None
+    trajectories_completed: int | None = None
+    expected_completion: datetime.date | None = None
+    person_days_planned: Figure | None = None
+    person_days_consumed: Figure | None = None
+    cost_eur: Figure | None = None
 
 
 class ReportInfoSessionOut(Schema):
@@ -206,12 +241,77 @@ class ReportCapacityOut(Schema):
     remaining: int
 
 
+class ReportBudgetOut(Schema):
+    total_eur: Decimal = Field(description="The offer's total in force on the date")
+    capacity: int
+    committed_eur: Decimal
+    consumed_eur: Decimal
+    remaining_eur: Decimal = Field(description="Total minus committed")
+    forecast_at_completion_eur: Decimal
+    forecast_eur: Decimal = Field(description="The same as forecast_at_completion_eur")
+    forecast_exceeds_total: bool | None = None
+    room_in_average_trajectories: int | None = None
+    expected_completion: datetime.date | None = None
+
+
+class ReportFilterOut(Schema):
+    value: str | int
+    label: str
+
+
+class ReportMeasuresOut(Schema):
+    carried_out: int
+    planned: int
+    not_planned: int
+    total: int
+
+
+class ReportFollowUpOut(Schema):
+    sent: int
+    received: int
+    response_rate_percent: Decimal | None
+    measures: ReportMeasuresOut
+
+
+class ReportIndicatorOut(Schema):
+    kind: str
+    trajectories: int = Field(description="Trajectories measured before and after")
+    before_average: Decimal | None
+    after_average: Decimal | None
+
+
+class ReportEvaluationOut(Schema):
+    sent: int = Field(description="Completion questionnaires sent")
+    received: int
+    open: int
+    expired: int
+    response_rate_percent: Decimal | None
+    average_satisfaction: Decimal | None = Field(description="1 to 5")
+    average_usefulness: Decimal | None = Field(description="1 to 5")
+    measures: ReportMeasuresOut
+    follow_up: ReportFollowUpOut = Field(description="The questionnaire a year on")
+    indicators: list[ReportIndicatorOut] = Field(description="Outcome indicators before/after")
+
+
+class ReportShowcaseOut(Schema):
+    published: int
+    in_review: int
+    draft: int
+    withdrawn: int
+
+
 class StatusReportOut(Schema):
     programme: ReportProgrammeOut
     as_of: datetime.date
     rounds: list[ReportRoundOut]
     info_sessions: list[ReportInfoSessionOut]
     capacity: ReportCapacityOut
+    budget: ReportBudgetOut | None = Field(None, description="The programme's budget on the date")
+    filters: dict[str, ReportFilterOut] = Field(
+        {}, description="The filters applied (province, status, theme, expert)"
+    )
+    evaluation: ReportEvaluationOut | None = None
+    showcase: ReportShowcaseOut | None = Field(None, description="De Vitrine's cases by status")
 
 
 ApplicationStatus = Literal[

@@ -2,12 +2,16 @@
 person-days, through the same services (and so the same messages) as the pages."""
 
 import datetime
+import io
+import json
 from decimal import Decimal
 
 import time_machine
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from profploeg.lib.dates import at_brussels
 from profploeg.test import PASSWORD
@@ -583,3 +587,94 @@ class GuidanceQueryCountTests(GuidanceTestCase):
                 rate_valid_from=datetime.date(2020, 1, 1),
             )
         self.assertEqual({path: self.count_queries(path) for path in paths}, few)
+
+
+def undescribed(value, schema: dict, components: dict, path: str = "") -> list[str]:
+    """The paths in a JSON value that the OpenAPI schema does not describe."""
+    while "$ref" in schema:
+        schema = components[schema["$ref"].rsplit("/", 1)[-1]]
+    if "anyOf" in schema:
+        # The first alternative that describes the value (null, a number, an object...).
+        options = [undescribed(value, option, components, path) for option in schema["anyOf"]]
+        return min(options, key=len)
+    if isinstance(value, dict):
+        if "properties" not in schema and "additionalProperties" not in schema:
+            return [path or "/"] if schema.get("type") != "object" else []
+        missing = []
+        for key, item in value.items():
+            described = schema.get("properties", {}).get(key, schema.get("additionalProperties"))
+            if not isinstance(described, dict):
+                missing.append(f"{path}/{key}")
+            else:
+                missing += undescribed(item, described, components, f"{path}/{key}")
+        return missing
+    if isinstance(value, list):
+        if "items" not in schema:
+            return [path]
+        return [
+            m
+            for i, item in enumerate(value)
+            for m in undescribed(item, schema["items"], components, f"{path}/{i}")
+        ]
+    kinds = {
+        "string": str,
+        "integer": int,
+        "number": (int, float),
+        "boolean": bool,
+        "null": type(None),
+    }
+    expected = kinds.get(schema.get("type"))
+    return [] if expected is None or isinstance(value, expected) else [path]
+
+
+class StatusReportSchemaTests(GuidanceTestCase):
+    def report(self, *args, **params) -> tuple[str, str]:
+        out = io.StringIO()
+        # In the language the API is asked in (labels are translated).
+        with translation.override("en"):
+            call_command(
+                "report",
+                "status",
+                "--programme",
+                str(self.guidance_programme.pk),
+                "--as-of",
+                "2021-08-03",
+                *args,
+                stdout=out,
+            )
+        response = self.api_get(
+            f"/api/programmes/{self.guidance_programme.pk}/status",
+            self.staff,
+            as_of="2021-08-03",
+            **params,
+        )
+        self.assertEqual(response.status_code, 200, response.content)
+        return out.getvalue(), response.content.decode()
+
+    def assertDescribed(self, text: str):
+        openapi = self.client.get("/api/openapi.json").json()
+        components = openapi["components"]["schemas"]
+        self.assertEqual(
+            undescribed(json.loads(text), components["StatusReportOut"], components), []
+        )
+
+    def test_the_guidance_figures_are_the_clis_bytes_and_all_described(self):
+        cli, api = self.report()
+        self.assertEqual(api, cli)
+        self.assertIn('"budget"', api)
+        self.assertIn('"trajectory_status": "running"', api)
+        self.assertDescribed(api)
+
+    def test_a_filtered_report_is_the_clis_too_and_described(self):
+        cli, api = self.report(
+            "--province", "10000", "--expert", str(self.ed.pk), province="10000", expert=self.ed.pk
+        )
+        self.assertEqual(api, cli)
+        self.assertIn('"filters"', api)
+        self.assertDescribed(api)
+
+    def test_the_check_finds_a_field_nobody_described(self):
+        components = {"Out": {"type": "object", "properties": {"a": {"type": "integer"}}}}
+        self.assertEqual(
+            undescribed({"a": 1, "b": 2}, {"$ref": "#/components/schemas/Out"}, components), ["/b"]
+        )
