@@ -134,6 +134,24 @@ class TokenPageTests(ApiTestCase):
         self.assertEqual(response.status_code, 302)
 
 
+class NavigationTests(ApiTestCase):
+    def test_every_logged_in_user_finds_the_token_page_and_staff_the_import(self):
+        for user, sees_import in ((self.alice, False), (self.paula, False), (self.staff, True)):
+            with self.subTest(user=user.username):
+                self.client.force_login(user)
+                page = self.client.get("/api/tokens/", headers={"Accept-Language": "en"})
+                self.assertContains(page, '<a href="/api/tokens/">API tokens</a>', html=True)
+                link = '<a href="/imports/applications/">Import applications</a>'
+                if sees_import:
+                    self.assertContains(page, link, html=True)
+                else:
+                    self.assertNotContains(page, link, html=True)
+
+    def test_the_links_are_not_shown_to_anonymous_visitors(self):
+        page = self.client.get("/vitrine/", headers={"Accept-Language": "en"})
+        self.assertNotContains(page, "/api/tokens/")
+
+
 class DocsTests(TestCase):
     def test_the_schema_and_docs_are_served_without_a_cdn(self):
         schema = self.client.get("/api/openapi.json")
