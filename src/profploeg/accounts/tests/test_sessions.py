@@ -27,7 +27,7 @@ class LoginThrottlingTests(BaseTestCase):
         locked = self.log_in(PASSWORD)
 
         self.assertEqual(locked.status_code, 429)
-        self.assertContains(locked, "Try again in 15 minutes", status_code=429)
+        self.assertContains(locked, "Probeer het opnieuw over 15 minuten", status_code=429)
         self.assertNotIn("_auth_user_id", self.client.session)
 
     def test_another_address_can_still_log_in(self):

@@ -104,7 +104,7 @@ class TwoFactorTests(BaseTestCase):
         self.client.force_login(self.paula)
         response = self.client.post("/accounts/verify/", {"token": code, "next": "/"})
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "That code is not right")
+        self.assertContains(response, "Die code klopt niet")
 
     def test_an_emailed_code_is_not_enough_for_an_expert(self):
         enrolled(self.expert)
