@@ -4,6 +4,7 @@ frozen header on every sheet."""
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -111,7 +112,8 @@ def evaluation_xlsx(programme: Programme, summary: dict, indicators: dict, pairs
             _("After"),
             _("Measured on"),
             _("Source"),
-            _("Change"),
+            # The difference after minus before; "Change" alone is also a verb in the admin.
+            pgettext("after minus before", "Change"),
         ],
         [
             [
