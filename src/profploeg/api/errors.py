@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
@@ -23,6 +23,36 @@ logger = logging.getLogger(__name__)
 
 # Where a request parameter lives; not part of the field name a client sees.
 LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
+
+
+# Pydantic's decimal limits in the words of Django's DecimalValidator (the pages' messages):
+# the limit's name in pydantic's context, and the message.
+DECIMAL_LIMITS = {
+    "decimal_max_digits": (
+        "max_digits",
+        ngettext_lazy(
+            "Ensure that there are no more than %(max)s digit in total.",
+            "Ensure that there are no more than %(max)s digits in total.",
+            "max",
+        ),
+    ),
+    "decimal_max_places": (
+        "decimal_places",
+        ngettext_lazy(
+            "Ensure that there are no more than %(max)s decimal place.",
+            "Ensure that there are no more than %(max)s decimal places.",
+            "max",
+        ),
+    ),
+    "decimal_whole_digits": (
+        "whole_digits",
+        ngettext_lazy(
+            "Ensure that there are no more than %(max)s digit before the decimal point.",
+            "Ensure that there are no more than %(max)s digits before the decimal point.",
+            "max",
+        ),
+    ),
+}
 
 
 class ErrorOut(Schema):
@@ -85,27 +115,9 @@ def pydantic_message(error: dict) -> str:
         }
     if kind in ("decimal_parsing", "decimal_type", "finite_number", "float_parsing"):
         return _("Enter a number.")
-    if kind == "decimal_max_digits":
-        limit = ctx.get("max_digits", 0)
-        return ngettext(
-            "Ensure that there are no more than %(max)s digit in total.",
-            "Ensure that there are no more than %(max)s digits in total.",
-            limit,
-        ) % {"max": limit}
-    if kind == "decimal_max_places":
-        limit = ctx.get("decimal_places", 0)
-        return ngettext(
-            "Ensure that there are no more than %(max)s decimal place.",
-            "Ensure that there are no more than %(max)s decimal places.",
-            limit,
-        ) % {"max": limit}
-    if kind == "decimal_whole_digits":
-        limit = ctx.get("whole_digits", 0)
-        return ngettext(
-            "Ensure that there are no more than %(max)s digit before the decimal point.",
-            "Ensure that there are no more than %(max)s digits before the decimal point.",
-            limit,
-        ) % {"max": limit}
+    if kind in DECIMAL_LIMITS:
+        limit, message = DECIMAL_LIMITS[kind]
+        return message % {"max": ctx.get(limit, 0)}
     if kind == "string_too_short":
         return _("This field cannot be blank.")
     if kind == "string_too_long":

@@ -110,6 +110,15 @@ class ExpertEndpointTests(GuidanceTestCase):
             response.json()["fields"]["rate_eur"],
             ["Ensure that there are no more than 2 decimal places."],
         )
+        response = self.post(
+            f"/api/experts/{self.eva.pk}/day-rates",
+            {"valid_from": "2021-01-01", "rate_eur": "12345678901"},
+            self.staff,
+        )
+        self.assertEqual(
+            response.json()["fields"]["rate_eur"],
+            ["Ensure that there are no more than 10 digits before the decimal point."],
+        )
 
     def test_an_expert_cannot_set_a_rate(self):
         response = self.post(
@@ -307,17 +316,19 @@ class IntakeEndpointTests(GuidanceTestCase):
         again = self.post(f"{path}/cancel", {"reason": "Nog eens"}, self.staff)
         self.assertRefused(again, 422, "This intake is cancelled: it can no longer be changed.")
 
+    def outcome(self, user, **data):
+        body = {
+            "held_on": "2021-08-02",
+            "agreed_question": "Wonen boven winkels",
+            "planned_start": "2021-09-01",
+            "planned_end": "2022-04-30",
+            **data,
+        }
+        return self.post(f"/api/intakes/{self.boom_intake.pk}/outcome", body, user)
+
     def test_recording_the_outcome_plans_the_trajectory(self):
-        response = self.post(
-            f"/api/intakes/{self.boom_intake.pk}/outcome",
-            {
-                "held_on": "2021-08-02",
-                "agreed_question": "Wonen boven winkels",
-                "planned_start": "2021-09-01",
-                "planned_end": "2022-04-30",
-                "assignments": [{"expert": self.eva.pk, "planned_days": "12.5"}],
-            },
-            self.expert,
+        response = self.outcome(
+            self.expert, assignments=[{"expert": self.eva.pk, "planned_days": "12.5"}]
         )
         self.assertEqual(response.status_code, 201, response.content)
         body = response.json()
@@ -327,16 +338,7 @@ class IntakeEndpointTests(GuidanceTestCase):
         self.assertEqual(body["events"][0]["note"], "Intake held")
 
     def test_an_outcome_without_experts_gets_the_services_message(self):
-        response = self.post(
-            f"/api/intakes/{self.boom_intake.pk}/outcome",
-            {
-                "held_on": "2021-08-02",
-                "agreed_question": "Wonen boven winkels",
-                "planned_start": "2021-09-01",
-                "planned_end": "2022-04-30",
-            },
-            self.staff,
-        )
+        response = self.outcome(self.staff)
         self.assertRefused(response, 422, "Assign at least one expert with planned person-days.")
 
 
