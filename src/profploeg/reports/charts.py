@@ -312,7 +312,7 @@ def to_png(chart: Chart, scale: float = 2.0) -> bytes:
                 if len(hole) >= 3:
                     draw.polygon([xy(x, y) for x, y in hole], fill="white", outline=shape.stroke)
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG")
     return out.getvalue()
 
 

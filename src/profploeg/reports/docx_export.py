@@ -18,6 +18,7 @@ from . import charts
 from .document import Document, Figure, Heading, NewPage, Paragraph, Table
 
 MUTED = RGBColor(0x55, 0x55, 0x55)
+TABLE_FONT_SIZE = Pt(8)
 
 
 def set_language(word, language: str = "nl-BE") -> None:
@@ -42,32 +43,31 @@ def set_page(word, landscape: bool, section=None) -> None:
         setattr(section, side, Cm(2))
 
 
+def write_cell(cell, text: str, numeric: bool, bold: bool = False) -> None:
+    paragraph = cell.paragraphs[0]
+    run = paragraph.add_run(text)
+    run.font.size = TABLE_FONT_SIZE
+    run.bold = bold or None
+    if numeric:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
 def write_table(word, table: Table) -> None:
     if table.caption:
         word.add_paragraph(table.caption, style="Caption")
-    out = word.add_table(rows=1, cols=len(table.headers))
+    out = word.add_table(rows=1 + len(table.rows), cols=len(table.headers))
     out.style = "Light Grid Accent 1"
     out.alignment = WD_TABLE_ALIGNMENT.LEFT
-    for cell, header, numeric in zip(out.rows[0].cells, table.headers, table.numeric, strict=True):
-        cell.text = header
-        if numeric:
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    rows = out.rows
+    for cell, header, numeric in zip(rows[0].cells, table.headers, table.numeric, strict=True):
+        write_cell(cell, header, numeric)
     # Repeat the header row on every page.
-    header_properties = out.rows[0]._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
-    header_properties.append(repeat)
-    for row in table.rows:
-        cells = out.add_row().cells
-        for cell, text, numeric in zip(cells, row, table.numeric, strict=True):
-            cell.text = text
-            if numeric:
-                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for row in out.rows:
-        for cell in row.cells:
-            for paragraph in cell.paragraphs:
-                for run in paragraph.runs:
-                    run.font.size = Pt(8)
+    rows[0]._tr.get_or_add_trPr().append(repeat)
+    for row, values in zip(rows[1:], table.rows, strict=True):
+        for cell, text, numeric in zip(row.cells, values, table.numeric, strict=True):
+            write_cell(cell, text, numeric, bold=values[0] == "Totaal")
     word.add_paragraph()
 
 
