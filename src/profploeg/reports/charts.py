@@ -344,7 +344,7 @@ def horizontal_bars(
 
     Stacked bars add their segments; grouped bars (stacked=False) draw each segment as a thinner
     bar under the previous one. Each bar's total (or each segment) is printed at its end."""
-    left, right, top = label_width + 10, 70, 8
+    left, right, top = label_width + 10, 95, 8
     plot = width - left - right
     if stacked:
         maximum = max((sum(v for _, v, _ in segments) for _, segments in items), default=0)
