@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_otp.plugins.otp_email",
+    "auditlog",
     # Swagger UI served from the package's own static files (offline, no CDN)
     "ninja",
     "django_tasks",
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "profploeg.api",
     "profploeg.demo",
     "profploeg.operations",
+    "profploeg.audit",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +73,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "profploeg.accounts.middleware.SecondFactorRequiredMiddleware",
+    "profploeg.audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # last, as django-axes requires: it turns a locked-out login into the lockout page

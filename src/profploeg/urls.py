@@ -19,5 +19,6 @@ urlpatterns = [
     path("reports/", include("profploeg.reports.urls")),
     path("api/", include("profploeg.api.urls")),
     path("imports/", include("profploeg.api.import_urls")),
+    path("audit/", include("profploeg.audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -137,6 +137,11 @@ MATRIX = {
     "api:api-root": ("GET", {}, "404 404 404 404 404 404"),
     "api:not_found": ("GET", "/api/nothing-here", "404 404 404 404 404 404"),
     "imports:applications": ("GET", {}, STAFF),
+    "audit:history": (
+        "GET",
+        {"app_label": "=applications", "model_name": "=application", "pk": "app"},
+        STAFF,
+    ),
 }
 
 
