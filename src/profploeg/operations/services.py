@@ -1,0 +1,35 @@
+"""Keeping the application running: notifications that did not go out are tried again."""
+
+import datetime
+
+from django.utils import timezone
+
+from profploeg.applications.models import Message
+from profploeg.applications.tasks import send_message
+from profploeg.trajectories.models import IntakeNotice
+from profploeg.trajectories.tasks import send_intake_notice
+
+
+def retry_unsent_notifications(
+    *, older_than: datetime.timedelta, now: datetime.datetime | None = None
+) -> dict[str, int]:
+    """Enqueue again every message and intake notice still unsent after `older_than`.
+
+    A send that failed released its claim; a task lost with a stopped worker never claimed it.
+    Each task claims its row before sending, so a retry never sends anything twice."""
+    cutoff = (now or timezone.now()) - older_than
+    messages = list(
+        Message.objects.filter(sent_at__isnull=True, created_at__lte=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
+    notices = list(
+        IntakeNotice.objects.filter(sent_at__isnull=True, created_at__lte=cutoff).values_list(
+            "pk", flat=True
+        )
+    )
+    for pk in messages:
+        send_message.enqueue(message_id=pk)
+    for pk in notices:
+        send_intake_notice.enqueue(notice_id=pk)
+    return {"messages": len(messages), "intake_notices": len(notices)}
