@@ -89,7 +89,8 @@ def cases_map(cases: list[Case], *, title: str = "") -> SafeString:
             )
         )
     return format_html(
-        '<svg class="case-map" viewBox="0 0 {} {}" role="img" aria-labelledby="map-title" '
+        # A group, not an image: the markers inside are links that keyboard users can reach.
+        '<svg class="case-map" viewBox="0 0 {} {}" role="group" aria-labelledby="map-title" '
         'xmlns="http://www.w3.org/2000/svg"><title id="map-title">{}</title>{}{}{}</svg>',
         data["width"],
         data["height"],
