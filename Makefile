@@ -3,7 +3,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run install test lint demo messages clean
+.PHONY: run install axe test screenshots lint demo messages clean
 
 run: install
 	$(BIN)/profploeg migrate --noinput
@@ -18,10 +18,23 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-test: install
+# axe-core (npm) for the accessibility tests in src/profploeg/e2e; without npm they are skipped.
+axe:
+ifneq ($(shell command -v npm),)
+axe: node_modules/axe-core/axe.min.js
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+endif
+
+test: install axe
 	$(BIN)/ruff check src benchmarks
 	$(BIN)/profploeg makemigrations --check --dry-run
 	$(BIN)/profploeg test profploeg --parallel 2 --noinput
+
+# The README's screenshots (docs/screenshots), taken of the demo in Chromium.
+screenshots: install
+	PROFPLOEG_E2E=1 PROFPLOEG_SCREENSHOTS=1 $(BIN)/profploeg test profploeg.e2e.tests.test_screenshots --noinput
 
 lint: install
 	$(BIN)/ruff check --fix src benchmarks
