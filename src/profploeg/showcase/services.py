@@ -70,8 +70,9 @@ def record(
 
 
 def lock(case: Case, *allowed: str) -> Case:
+    # Only the case row: PostgreSQL cannot lock the nullable side of the outer join (merged_into).
     locked = (
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
         .select_related("trajectory__application__municipality__merged_into")
         .get(pk=case.pk)
     )
