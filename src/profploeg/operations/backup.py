@@ -1,0 +1,101 @@
+"""Backup and restore of every row and every uploaded file, on SQLite and PostgreSQL alike.
+
+The data goes through Django's serializer (dumpdata/loaddata with natural keys for content
+types and users), so a backup taken on one database restores on the other; the uploads are
+copied next to it. A manifest records what is in it."""
+
+import datetime
+import json
+import shutil
+from pathlib import Path
+
+from auditlog.context import disable_auditlog
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import connection, transaction
+
+DATA = "data.json"
+MEDIA = "media"
+MANIFEST = "manifest.json"
+
+# Rebuilt by migrate, or worth nothing after a restore (sessions, queued tasks, lockouts).
+LEFT_OUT = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "django_tasks_database",
+    "axes",
+]
+
+
+def left_out_labels() -> list[str]:
+    return [label for label in LEFT_OUT if _installed(label)]
+
+
+def _installed(label: str) -> bool:
+    app_label = label.split(".")[0]
+    return any(config.label == app_label for config in apps.get_app_configs())
+
+
+def back_up(*, output: Path) -> dict:
+    """Write the database's rows and a copy of the uploads into `output` (a new folder)."""
+    output = Path(output)
+    if output.exists() and any(output.iterdir()):
+        raise ValidationError(f"{output} is not empty: choose a new folder.")
+    output.mkdir(parents=True, exist_ok=True)
+    # One snapshot: nothing written halfway through the dump ends up half in it.
+    with transaction.atomic():
+        call_command(
+            "dumpdata",
+            natural_foreign=True,
+            exclude=left_out_labels(),
+            output=str(output / DATA),
+            verbosity=0,
+        )
+    media = Path(settings.MEDIA_ROOT)
+    if media.exists():
+        shutil.copytree(media, output / MEDIA)
+    rows = json.loads((output / DATA).read_text())
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["model"]] = counts.get(row["model"], 0) + 1
+    manifest = {
+        "created_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "database": connection.vendor,
+        "rows": counts,
+        "files": sum(1 for p in (output / MEDIA).rglob("*") if p.is_file())
+        if (output / MEDIA).exists()
+        else 0,
+    }
+    (output / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+    return manifest
+
+
+def set_constraints(mode: str) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET CONSTRAINTS ALL {mode}")
+
+
+def restore(*, source: Path) -> dict:
+    """Replace every row and upload with those of a backup made by back_up()."""
+    source = Path(source)
+    if not (source / DATA).exists() or not (source / MANIFEST).exists():
+        raise ValidationError(f"{source} holds no Profploeg backup ({DATA}, {MANIFEST}).")
+    manifest = json.loads((source / MANIFEST).read_text())
+    # The restored audit trail is the record; loading it must not add entries of its own.
+    with transaction.atomic(), disable_auditlog():
+        # PostgreSQL refuses to empty tables with foreign-key checks still pending in this
+        # transaction: run them now, then defer them again for rows that refer to each other.
+        set_constraints("IMMEDIATE")
+        call_command("flush", interactive=False, verbosity=0)
+        set_constraints("DEFERRED")
+        call_command("loaddata", str(source / DATA), verbosity=0)
+    media = Path(settings.MEDIA_ROOT)
+    if (source / MEDIA).exists():
+        if media.exists():
+            shutil.rmtree(media)
+        shutil.copytree(source / MEDIA, media)
+    return manifest
