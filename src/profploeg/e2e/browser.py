@@ -119,7 +119,7 @@ class BrowserTestCase(StaticLiveServerTestCase):
             viewport=viewport,
             accept_downloads=True,
             bypass_csp=bypass_csp,
-            # The browser's own language too: it sends Accept-Language and formats date inputs.
+            # The browser's own language too (Accept-Language), matching the cookie.
             locale={"en": "en-GB", "nl-be": "nl-BE"}[language],
         )
         self.addCleanup(context.close)
