@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import time_machine
 from django.core.cache import cache
+from django.utils import translation
 
 from profploeg.accounts.models import User
 from profploeg.api import services
@@ -14,9 +15,14 @@ from profploeg.test import BaseTestCase
 
 class ApiTestCase(BaseTestCase):
     def setUp(self):
+        super().setUp()
         # Tokens are rows, rolled back after each test; rate-limit windows live in the cache.
         self.tokens: dict[str, str] = {}
         cache.clear()
+        # Services called directly answer in the active language: the assertions read the
+        # English message ids, as the requests ask with Accept-Language.
+        translation.activate("en")
+        self.addCleanup(translation.deactivate)
 
     def token_for(self, user: User) -> str:
         if user.username not in self.tokens:
