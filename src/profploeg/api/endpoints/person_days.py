@@ -197,6 +197,15 @@ class EntryIn(Schema):
 def registering_expert(user: User, expert_id: int | None) -> Expert:
     if expert_id is None:
         expert = expert_of(user)
+        if expert is None and user.role == User.Role.EXPERT:
+            raise ValidationError(
+                {
+                    "expert": _(
+                        "Your account is not linked to an expert of the consortium: ask "
+                        "programme staff to link it."
+                    )
+                }
+            )
         if expert is None:
             raise ValidationError({"expert": _("This field is required.")})
         return expert

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from profploeg.lib.dates import at_brussels
-from profploeg.test import PASSWORD
+from profploeg.test import PASSWORD, make_user
 from profploeg.trajectories import services
 from profploeg.trajectories.models import (
     IntakeNotice,
@@ -497,6 +497,17 @@ class PersonDayEndpointTests(GuidanceTestCase):
         self.assertEqual(staff.json()["rate_eur"], "1000.00")
         missing = self.post("/api/person-days", self.entry(), self.staff)
         self.assertRefused(missing, 422, "This field is required.", field="expert")
+
+    def test_an_expert_without_a_linked_profile_is_told_so(self):
+        newcomer = make_user("nina", "expert")
+        response = self.post("/api/person-days", self.entry(), newcomer)
+        self.assertRefused(
+            response,
+            422,
+            "Your account is not linked to an expert of the consortium: ask programme staff to "
+            "link it.",
+            field="expert",
+        )
 
     def test_a_municipality_cannot_register(self):
         response = self.post("/api/person-days", self.entry(expert=self.eva.pk), self.alice)
