@@ -80,8 +80,3 @@ def cell(row: dict, column: Column):
             str(item.get("name", item)) if isinstance(item, dict) else str(item) for item in value
         )
     return value
-
-
-def table_cells(columns: list[Column], rows: list[dict]) -> list[list[tuple[Column, object]]]:
-    """Each row as (column, value) pairs, for templates (which cannot look keys up by name)."""
-    return [[(column, cell(row, column)) for column in columns] for row in rows]
