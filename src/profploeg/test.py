@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 from django.test import TestCase
+from django.utils import translation
 
 from profploeg.accounts.models import User
 from profploeg.applications import services as application_services
@@ -53,6 +54,13 @@ class BaseTestCase(TestCase):
 
     alice and bob work for two different municipalities in two different provinces
     (Lier in Antwerpen, Brugge in West-Vlaanderen); paula works for the province of Antwerpen."""
+
+    def setUp(self):
+        super().setUp()
+        # A request through the test client leaves its language active in the thread: every test
+        # starts in the default language (Dutch), whatever the test before it asked for.
+        translation.deactivate()
+        self.addCleanup(translation.deactivate)
 
     @classmethod
     def setUpTestData(cls):

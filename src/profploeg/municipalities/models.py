@@ -2,6 +2,7 @@ import datetime
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 FLEMISH_REGION = "02000"
@@ -71,7 +72,10 @@ class Municipality(models.Model):
     @property
     def display_then_and_now(self) -> str:
         if self.merged_into_id:
-            return f"{self.name} (nu {self.merged_into.name})"
+            return gettext("%(name)s (now %(now)s)") % {
+                "name": self.name,
+                "now": self.merged_into.name,
+            }
         return self.name
 
 

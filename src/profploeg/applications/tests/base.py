@@ -31,5 +31,6 @@ class PageTestCase(BaseTestCase):
         super().setUpClass()
 
     def setUp(self):
+        super().setUp()
         # Assertions read the English msgids, so that translating the interface breaks no test.
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

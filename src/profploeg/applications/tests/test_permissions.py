@@ -40,7 +40,7 @@ class VisibleApplicationTests(PageTestCase):
         response = self.client.get(reverse("applications:detail", args=[kortessem.pk]))
 
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "Kortessem (nu Hasselt)")
+        self.assertContains(response, "Kortessem (now Hasselt)")
 
 
 class OtherMunicipalityTests(PageTestCase):

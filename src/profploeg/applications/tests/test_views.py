@@ -236,7 +236,7 @@ class DetailTests(PageTestCase):
 
         response = self.client.get(detail_url(application))
 
-        self.assertContains(response, "Kortessem (nu Hasselt)")
+        self.assertContains(response, "Kortessem (now Hasselt)")
         self.assertContains(response, "REFNIS 73040")
         self.assertContains(response, "REFNIS 71072")
 
@@ -426,7 +426,7 @@ class RoundTableTests(PageTestCase):
         response = self.client.get(self.round_url())
 
         self.assertContains(response, "73040")
-        self.assertContains(response, "Kortessem (nu Hasselt)")
+        self.assertContains(response, "Kortessem (now Hasselt)")
         self.assertContains(response, "Limburg")
         self.assertContains(response, '<span class="badge admissible">Admissible</span>', html=True)
         self.assertContains(response, "01/08/2021 10:00")
@@ -516,7 +516,7 @@ class RoundTableTests(PageTestCase):
         self.assertEqual(response.context["total"], 4003)
         self.assertEqual(response.context["page"].paginator.count, 4000)
         self.assertEqual(len(response.context["applications"]), 100)
-        self.assertContains(response, "Testgemeente 0010 (nu Hasselt)")
+        self.assertContains(response, "Testgemeente 0010 (now Hasselt)")
         last_page = self.client.get(self.round_url(), {"q": "Testgemeente", "page": 40})
         self.assertContains(last_page, "Testgemeente 3999")
         self.assertNotContains(last_page, "Testgemeente 0010 ")
