@@ -53,6 +53,8 @@ def write_cell(cell, text: str, numeric: bool, bold: bool = False) -> None:
 
 
 def write_table(word, table: Table) -> None:
+    if not table.headers:
+        return
     if table.caption:
         word.add_paragraph(table.caption, style="Caption")
     out = word.add_table(rows=1 + len(table.rows), cols=len(table.headers))

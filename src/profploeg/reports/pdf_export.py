@@ -6,7 +6,6 @@ Charts are the very SVG shown on the page, drawn by fpdf2 as vectors. Text uses 
 import io
 
 from fpdf import FPDF
-from fpdf.fonts import FontFace
 
 from . import charts
 from .document import Document, Figure, Heading, NewPage, Paragraph, Table
@@ -15,6 +14,7 @@ FONT = "sans-serif"
 BRAND = (0, 75, 141)
 MUTED = (85, 85, 85)
 HEADER_FILL = (220, 230, 240)
+RULE = (170, 170, 170)
 MM_PER_PX = 0.25
 TABLE_FONT_SIZE = 7.5
 TABLE_PADDING = 1
@@ -50,45 +50,121 @@ class ReportPDF(FPDF):
         self.set_text_color(0, 0, 0)
 
 
-def column_widths(pdf: ReportPDF, table: Table, total: float, padding: float) -> list[float]:
-    """Widths (mm) that never break a word: each column gets its longest word, and the room
-    left is shared in proportion to how much more each column's longest text would take."""
-    least, wanted = [], []
+def column_widths(
+    pdf: ReportPDF, table: Table, total: float, padding: float
+) -> tuple[list[float], float]:
+    """Widths (mm) that never break a word, and the font size that allows it: each column gets
+    its longest word, and the room left is shared in proportion to how much more each column's
+    longest text would take. A table too wide for the page gets a smaller font instead."""
+    measured: dict[tuple[str, str], float] = {}
+
+    def width(text: str, style: str) -> float:
+        if (text, style) not in measured:
+            pdf.set_font(FONT, style, TABLE_FONT_SIZE)
+            measured[(text, style)] = pdf.get_string_width(text)
+        return measured[(text, style)]
+
+    least_text, wanted_text = [], []
     for index, header in enumerate(table.headers):
-        pdf.set_font(FONT, "B", TABLE_FONT_SIZE)
-        words = [pdf.get_string_width(word) for word in header.split()]
-        pdf.set_font(FONT, "", TABLE_FONT_SIZE)
-        texts = [row[index] for row in table.rows[:300]]
-        words += [pdf.get_string_width(word) for text in texts for word in text.split()]
-        lines = [pdf.get_string_width(text) for text in texts] or [0]
-        least.append(max(words, default=0) + 2 * padding + 0.5)
-        wanted.append(max(min(max(lines), 70) + 2 * padding + 0.5, least[-1]))
+        texts = [row[index] for row in table.rows]
+        words = [width(word, "B") for word in header.split()]
+        words += [width(word, "") for text in set(texts) for word in text.split()]
+        least_text.append(max(words, default=0))
+        wanted_text.append(max([width(text, "") for text in set(texts)] or [0]))
+    margin = 2 * padding + 0.5
+    size = TABLE_FONT_SIZE
+    if sum(least_text) and sum(least_text) + margin * len(least_text) > total:
+        size = max(5.0, TABLE_FONT_SIZE * (total - margin * len(least_text)) / sum(least_text))
+        size = int(size * 4) / 4
+    scale = size / TABLE_FONT_SIZE
+    least = [text * scale + margin for text in least_text]
+    wanted = [
+        max(min(text * scale, 70) + margin, floor)
+        for text, floor in zip(wanted_text, least, strict=True)
+    ]
     if sum(wanted) <= total:
-        return [width * total / sum(wanted) for width in wanted]
+        return [w * total / sum(wanted) for w in wanted], size
     room, extra = total - sum(least), sum(w - m for w, m in zip(wanted, least, strict=True))
     if room <= 0 or not extra:
-        return [width * total / sum(least) for width in least]
-    return [m + room * (w - m) / extra for w, m in zip(wanted, least, strict=True)]
+        return [w * total / sum(least) for w in least], size
+    return [m + room * (w - m) / extra for w, m in zip(wanted, least, strict=True)], size
+
+
+class Wrapper:
+    """Greedy word wrap with the widths of words measured once: fpdf2's own table lays out every
+    cell through its general text engine, which made a table of thousands of rows take minutes."""
+
+    def __init__(self, pdf: ReportPDF):
+        self.pdf = pdf
+        self.widths: dict[tuple[str, str], float] = {}
+
+    def width(self, text: str, style: str) -> float:
+        key = (text, style)
+        if key not in self.widths:
+            self.widths[key] = self.pdf.get_string_width(text)
+        return self.widths[key]
+
+    def lines(self, text: str, room: float, style: str = "") -> list[str]:
+        if not text:
+            return [""]
+        space = self.width(" ", style)
+        lines, current, used = [], [], 0.0
+        for word in text.split():
+            width = self.width(word, style)
+            if current and used + space + width > room:
+                lines.append(" ".join(current))
+                current, used = [word], width
+            else:
+                used += (space if current else 0) + width
+                current.append(word)
+        lines.append(" ".join(current))
+        return lines
 
 
 def write_table(pdf: ReportPDF, table: Table) -> None:
+    """Rows with a rule under each, the header again on every page, numbers right-aligned."""
+    if not table.headers:
+        return
     if table.caption:
         pdf.set_font(FONT, "B", 8)
         pdf.multi_cell(0, 5, table.caption, new_x="LMARGIN", new_y="NEXT", align="L")
-    widths = column_widths(pdf, table, pdf.epw, TABLE_PADDING)
-    pdf.set_font(FONT, size=TABLE_FONT_SIZE)
-    with pdf.table(
-        col_widths=widths,
-        text_align=tuple("RIGHT" if numeric else "LEFT" for numeric in table.numeric),
-        headings_style=FontFace(emphasis="BOLD", fill_color=HEADER_FILL),
-        line_height=3.8,
-        padding=TABLE_PADDING,
-        borders_layout="HORIZONTAL_LINES",
-        width=pdf.epw,
-    ) as out:
-        out.row(table.headers)
-        for row in table.rows:
-            out.row(row)
+    widths, size = column_widths(pdf, table, pdf.epw, TABLE_PADDING)
+    wrapper = Wrapper(pdf)
+    line_height, padding, left = size * 0.5, TABLE_PADDING, pdf.l_margin
+    aligns = ["R" if numeric else "L" for numeric in table.numeric]
+
+    def draw(cells: list[str], bold: bool, fill: bool) -> None:
+        style = "B" if bold else ""
+        pdf.set_font(FONT, style, size)
+        wrapped = [
+            wrapper.lines(text, width - 2 * padding, style)
+            for text, width in zip(cells, widths, strict=True)
+        ]
+        height = max(len(lines) for lines in wrapped) * line_height + 2 * padding
+        if pdf.get_y() + height > pdf.page_break_trigger and not fill:
+            # The next page turns the same way: the widths were made for this one.
+            pdf.add_page(orientation=pdf.cur_orientation)
+            draw(table.headers, True, True)
+            pdf.set_font(FONT, style, size)
+        top = pdf.get_y()
+        if fill:
+            pdf.set_fill_color(*HEADER_FILL)
+            pdf.rect(left, top, sum(widths), height, style="F")
+        x = left
+        for lines, width, align in zip(wrapped, widths, aligns, strict=True):
+            for index, line in enumerate(lines):
+                pdf.set_xy(x + padding, top + padding + index * line_height)
+                pdf.cell(width - 2 * padding, line_height, line, align=align)
+            x += width
+        pdf.set_draw_color(*RULE)
+        pdf.line(left, top + height, left + sum(widths), top + height)
+        pdf.set_xy(left, top + height)
+
+    if pdf.get_y() + 20 > pdf.page_break_trigger:
+        pdf.add_page(orientation=pdf.cur_orientation)
+    draw(table.headers, True, True)
+    for row in table.rows:
+        draw(row, row[:1] == ["Totaal"], False)
     pdf.ln(4)
 
 
