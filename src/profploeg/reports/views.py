@@ -1,20 +1,14 @@
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.formats import number_format
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from profploeg.accounts.permissions import role_required
 from profploeg.programmes.models import Programme
 
 from . import charts, exports, maps
 from .forms import AsOfForm
+from .page import round_page
 from .status import status_report
-from .tables import MUNICIPALITY_COLUMNS, Column, cell, present
-
-# On the page the municipality's name now carries its REFNIS code when it changed.
-PAGE_SKIP = {"refnis_now", "status"}
 
 # Query parameters that choose a download rather than what the report shows.
 DOWNLOAD_PARAMETERS = ("format", "table", "annex")
@@ -28,50 +22,6 @@ def download(report: dict, format: str, *, table: str, annex: bool) -> HttpRespo
     name = exports.filename(report, format, table=table, annex=annex)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
-
-
-def cell_html(column: Column, value, status: str) -> str:
-    """One cell of the municipalities' table, formatted for the page."""
-    css = f"col-{column.key} num" if column.numeric else f"col-{column.key}"
-    if value is None or value == "":
-        text = ""
-    elif column.key == "status_label":
-        text = f'<span class="badge {escape(status)}">{escape(value)}</span>'
-    elif column.kind == "date":
-        text = value.strftime("%d/%m/%Y")
-    elif column.kind in ("money", "days"):
-        places = 2 if column.kind == "money" else 1
-        text = number_format(value, places, use_l10n=True, force_grouping=True)
-    else:
-        text = escape(value)
-    return f'<td class="{css}">{text}</td>'
-
-
-def round_page(round_: dict) -> dict:
-    """What the page shows of a round: its figures, its charts, its municipalities' table.
-
-    The table's cells are formatted here rather than in the template: a template tag per cell
-    made a round of a few thousand applications take seconds."""
-    rows = round_["municipalities"]
-    columns = [
-        column for column in present(MUNICIPALITY_COLUMNS, rows) if column.key not in PAGE_SKIP
-    ]
-    return {
-        "round": round_,
-        "charts": charts.round_charts(round_),
-        "columns": columns,
-        "rows": [
-            mark_safe(
-                "".join(
-                    cell_html(column, value, row["status"])
-                    for column, value in zip(columns, values, strict=True)
-                )
-            )
-            for row, values in zip(
-                rows, ([cell(row, column) for column in columns] for row in rows), strict=True
-            )
-        ],
-    }
 
 
 @role_required("staff", "expert")
