@@ -131,7 +131,11 @@ def photo(request, pk: int):
     published = photo.case.status == Case.Status.PUBLISHED
     if not published and not Case.objects.visible_to(request.user).filter(pk=photo.case_id):
         raise Http404
-    response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
+    try:
+        handle = photo.image.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404(_("This photo is no longer available.")) from missing
+    response = FileResponse(handle, content_type=photo.content_type)
     response["Cache-Control"] = "public, max-age=300" if published else "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

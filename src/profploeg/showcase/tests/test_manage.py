@@ -56,6 +56,19 @@ class ManageTests(ShowcaseTestCase):
         )
         self.assertEqual(case.photos.get().alt_text, "Het plein op marktdag")
 
+    def test_a_photo_whose_file_is_gone_gives_404_not_500(self):
+        case = self.draft()
+        self.login(self.expert)
+        self.client.post(
+            reverse("showcase:photo_add", args=[case.pk]),
+            {"image": jpeg(), "alt_text": "Het plein op marktdag"},
+        )
+        photo = case.photos.get()
+        photo.image.storage.delete(photo.image.name)
+        self.login(self.staff)
+        response = self.client.get(reverse("showcase:photo", args=[photo.pk]))
+        self.assertEqual(response.status_code, 404)
+
     def test_another_municipality_and_outsiders_get_404_or_403(self):
         case = self.draft()
         url = reverse("showcase:manage_case", args=[case.pk])
