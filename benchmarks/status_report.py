@@ -9,15 +9,16 @@ printed too: it must not grow with the size (issue 4).
     .venv/bin/python benchmarks/status_report.py            # 1x, 10x, 100x
     .venv/bin/python benchmarks/status_report.py 1 10       # only these sizes
 
-Measured on the 2-core machine, SQLite, one run (100x: 8,300 trajectories; the run takes about
-15 minutes, the 100x PDF alone 7): /healthz 3 ms. Queries: the page 30, each download 26, at
-every size. Median ms (1x / 10x / 100x): page 629 / 1,270 (after formatting the table's cells
-in Python; 3,531 before) / 33,615 (before); JSON 172 / 1,531 / 11,505; CSV per municipality
-158 / 1,068 / 10,380; CSV per round 110 / 1,086 / 9,748 (this is the report's own computation,
-half of it the budget monitor); XLSX 252 / 1,979 / 15,518; DOCX 1,306 / 16,407 / 122,874;
-PDF 2,419 / 31,663 / 443,204; annex of round 2 as PDF 1,949 / 12,340 / 26,146. The documents
-grow with their tables: fpdf2 and python-docx lay out every cell, which is fine for a real
-programme (a few hundred municipalities) and slow for 8,300 rows.
+Measured on the 2-core machine, SQLite, one run (100x: 8,300 trajectories, generated in about
+3 minutes; 100x figures are single requests). Queries: the page 30, each download 26, at every
+size. Median ms at 1x / 10x / 100x, /healthz 3 to 11 ms:
+page 440 / 1,275 / 10,498; JSON 353 / 535 / 9,616; CSV per municipality 294 / 691 / 9,794;
+CSV per round 305 / 940 / 12,962 (this is the report's own computation, about half of it the
+budget monitor); XLSX 423 / 1,288 / 22,406; DOCX 1,486 / 10,359 / 86,789; PDF 809 / 6,698 /
+56,904; annex of round 2 as PDF 418 / 1,778 / 8,195. Before the page formatted its cells in
+Python and the PDF drew its own tables: page 629 / 3,531 / 33,615 and PDF 2,419 / 31,663 /
+443,204. The documents grow with their tables (python-docx builds every cell), fine for a real
+programme of a few hundred municipalities.
 """
 
 import datetime
