@@ -12,6 +12,7 @@ def register(api: NinjaAPI) -> None:
         municipalities,
         person_days,
         programmes,
+        showcase,
         trajectories,
     )
 
@@ -25,3 +26,4 @@ def register(api: NinjaAPI) -> None:
     api.add_router("", intakes.router)
     api.add_router("", trajectories.router)
     api.add_router("", person_days.router)
+    api.add_router("", showcase.router)

@@ -20,6 +20,7 @@ from profploeg.api.schemas import (
     page_of,
     paginate,
 )
+from profploeg.evaluations.summary import evaluation_figures
 from profploeg.programmes.models import InfoSession, Programme, Round
 from profploeg.reports import exports
 from profploeg.reports.status import status_report
@@ -349,3 +350,21 @@ def programme_status(request, programme_id: Id, query: Query[StatusQuery]):
         expert=query.expert,
     )
     return HttpResponse(exports.as_json(report), content_type="application/json; charset=utf-8")
+
+
+class EvaluationQuery(Schema):
+    as_of: Day | None = None
+
+
+@router.get(
+    "/programmes/{programme_id}/evaluation",
+    response={200: ReportEvaluationOut, **ERRORS},
+    summary="The evaluation figures as of a date",
+)
+def programme_evaluation(request, programme_id: Id, query: Query[EvaluationQuery]):
+    """Exactly the `evaluation` object of the status report (default as of today): programme
+    staff and experts, as on the report page."""
+    require_roles(request.auth, User.Role.STAFF, User.Role.EXPERT)
+    programme = get_object_or_404(Programme, pk=programme_id)
+    evaluation = evaluation_figures(programme, query.as_of or timezone.localdate())
+    return HttpResponse(exports.as_json(evaluation), content_type="application/json; charset=utf-8")

@@ -15,9 +15,11 @@ from django.db import transaction
 
 from profploeg.applications import services as application_services
 from profploeg.lib.dates import at_brussels
+from profploeg.showcase.models import Case
 
 from .base import ApiTestCase, build_guidance
 
+PUBLIC = {"anonymous": 200, "alice": 200, "bob": 200, "paula": 200, "expert": 200, "staff": 200}
 ROLES = ("anonymous", "alice", "bob", "paula", "expert", "staff")
 EVERYONE = {"anonymous": 401, "alice": 200, "bob": 200, "paula": 200, "expert": 200, "staff": 200}
 IMPORT_CSV = "refnis;received_at;contact_name;contact_email;question\n44021;2021-08-03 10:00;C;c@gent.be;Vraag\n"
@@ -48,6 +50,22 @@ class PermissionWalkTests(ApiTestCase):
                 contacted_on=datetime.date(2021, 8, 2),
                 outcome="pending",
             )
+        # De Vitrine's public endpoints need a published case: made directly, on Brugge's trajectory.
+        cls.case = Case.objects.create(
+            trajectory=cls.brugge_trajectory,
+            slug="brugge-kern",
+            title="Brugge",
+            summary="Samenvatting",
+            question="Vraag",
+            approach="Aanpak",
+            measures="Maatregel",
+            results="Resultaat",
+            size_class="city",
+            status=Case.Status.PUBLISHED,
+            approved_version=1,
+            first_published_at=at_brussels(datetime.date(2021, 8, 1)),
+            public_changed_at=at_brussels(datetime.date(2021, 8, 1)),
+        )
 
     @classmethod
     def submit_as_staff(cls, municipality):
@@ -84,7 +102,29 @@ class PermissionWalkTests(ApiTestCase):
         return (
             self.application_endpoints(lier, brugge, programme, round_, new_application, staff_only)
             + self.guidance_endpoints()
+            + self.evaluation_endpoints()
         )
+
+    def evaluation_endpoints(self) -> list[tuple[str, str, str, dict | None, dict]]:
+        guidance = self.guidance_programme.pk
+        return [
+            ("GET", "/api/showcase/cases", "/api/showcase/cases", None, PUBLIC),
+            (
+                "GET",
+                "/api/showcase/cases/{slug}",
+                f"/api/showcase/cases/{self.case.slug}",
+                None,
+                PUBLIC,
+            ),
+            ("GET", "/api/showcase/figures", "/api/showcase/figures", None, PUBLIC),
+            (
+                "GET",
+                "/api/programmes/{programme_id}/evaluation",
+                f"/api/programmes/{guidance}/evaluation?as_of=2021-08-03",
+                None,
+                expect(alice=403, bob=403, paula=403, expert=200, staff=200),
+            ),
+        ]
 
     def application_endpoints(self, lier, brugge, programme, round_, new_application, staff_only):
         return [
