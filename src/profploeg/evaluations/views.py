@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from profploeg.accounts.permissions import role_required
+from profploeg.lib.forms import attempt, posted
 from profploeg.programmes.models import Programme
 from profploeg.trajectories.permissions import get_visible_trajectory, is_team
 
@@ -29,24 +30,6 @@ from .permissions import can_read_answers
 from .summary import evaluation_summary, indicator_summary, side_by_side
 
 ALL_ROLES = ("staff", "expert", "municipality", "province")
-
-
-def posted(request):
-    return request.POST if request.method == "POST" else None
-
-
-def attempt(form, action: Callable) -> bool:
-    """Run a service; put its ValidationError on the form instead of raising it."""
-    try:
-        action()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return False
-    return True
 
 
 def report_errors(request, action: Callable) -> bool:

@@ -6,16 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from profploeg.accounts.permissions import role_required
+from profploeg.lib.forms import posted
 
 from . import services
 from .forms import InfoSessionForm, ProgrammeForm, RoundForm
 from .models import InfoSession, Programme, Round
-
-
-def posted(request):
-    # Not `request.POST or None`: an empty POST must still be validated and show its errors.
-    return request.POST if request.method == "POST" else None
-
 
 ROUND_COUNTS = (
     "submitted_count",

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from profploeg.accounts.permissions import role_required
+from profploeg.lib.forms import attempt, posted
 from profploeg.municipalities.models import Province
 from profploeg.trajectories.models import Trajectory
 from profploeg.trajectories.permissions import get_visible_trajectory
@@ -215,24 +216,6 @@ def sitemap(request):
 
 
 # The workflow: staff and experts write, the municipality approves, staff publish
-
-
-def posted(request):
-    return request.POST if request.method == "POST" else None
-
-
-def attempt(form, action: Callable) -> bool:
-    """Run a service; put its ValidationError on the form instead of raising it."""
-    try:
-        action()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return False
-    return True
 
 
 def get_visible_case(user, pk: int) -> Case:

@@ -1,7 +1,4 @@
-from collections.abc import Callable
-
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.http import Http404, HttpResponse
@@ -14,6 +11,7 @@ from django.views.decorators.http import require_POST
 from profploeg.accounts.permissions import role_required
 from profploeg.applications.models import Application
 from profploeg.lib import charts
+from profploeg.lib.forms import attempt, posted
 from profploeg.programmes.models import Programme
 
 from . import services
@@ -50,24 +48,6 @@ from .permissions import expert_of, get_visible_intake, get_visible_trajectory, 
 from .tasks import build_notice_email
 
 ALL_ROLES = ("staff", "expert", "municipality", "province")
-
-
-def posted(request):
-    return request.POST if request.method == "POST" else None
-
-
-def attempt(form, action: Callable) -> bool:
-    """Run a service; put its ValidationError on the form instead of raising it."""
-    try:
-        action()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return False
-    return True
 
 
 @role_required(*ALL_ROLES)
