@@ -14,13 +14,12 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import OxmlElement
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor, Twips
 
 from . import charts
 from .document import Document, Figure, Heading, NewPage, Paragraph, Table
 
 MUTED = RGBColor(0x55, 0x55, 0x55)
-TABLE_FONT_SIZE = Pt(8)
 
 
 def set_language(word, language: str = "nl-BE") -> None:
@@ -45,19 +44,20 @@ def set_page(word, landscape: bool, section=None) -> None:
         setattr(section, side, Cm(2))
 
 
-def write_cell(cell, text: str, numeric: bool, bold: bool = False) -> None:
+def write_cell(cell, text: str, numeric: bool, half_points: int) -> None:
     paragraph = cell.paragraphs[0]
     run = paragraph.add_run(text)
-    run.font.size = TABLE_FONT_SIZE
-    run.bold = bold or None
+    run.font.size = Pt(half_points / 2)
     if numeric:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def row_xml(values: list[str], numeric: list[bool], widths: list[str], bold: bool) -> str:
+def row_xml(
+    values: list[str], numeric: list[bool], widths: list[str], bold: bool, size: int
+) -> str:
     """One table row as WordprocessingML: what python-docx would build cell by cell, written at
     once (python-docx took minutes for tables of thousands of rows)."""
-    run_properties = f'<w:rPr>{"<w:b/>" if bold else ""}<w:sz w:val="16"/></w:rPr>'
+    run_properties = f'<w:rPr>{"<w:b/>" if bold else ""}<w:sz w:val="{size}"/></w:rPr>'
     cells = []
     for text, right, width in zip(values, numeric, widths, strict=True):
         alignment = '<w:pPr><w:jc w:val="right"/></w:pPr>' if right else ""
@@ -68,7 +68,37 @@ def row_xml(values: list[str], numeric: list[bool], widths: list[str], bold: boo
     return f"<w:tr>{''.join(cells)}</w:tr>"
 
 
-def write_table(word, table: Table) -> None:
+def column_twips(table: Table, width_cm: float) -> tuple[list[int], int]:
+    """Column widths in twips and the font size in half-points, like the PDF's: no column
+    narrower than its longest word, the rest shared by how much longer each column's text is; a
+    table too wide for the page gets a smaller font (8 pt: about 115 twips a letter, so that
+    wide fonts such as a substitute for Calibri still fit)."""
+    per_letter, margin, size = 115, 240, 16
+    least, wanted = [], []
+    for index, header in enumerate(table.headers):
+        texts = {row[index] for row in table.rows} | {header}
+        least.append(max(len(word) for text in texts for word in text.split() or [""]))
+        wanted.append(min(max(len(text) for text in texts), 45))
+    total = int(width_cm / 2.54 * 1440) - margin * len(least)
+    if sum(least) * per_letter > total:
+        size = max(10, int(size * total / (sum(least) * per_letter)))
+    per_letter = per_letter * size / 16
+    least = [letters * per_letter for letters in least]
+    wanted = [
+        max(letters * per_letter, floor) for letters, floor in zip(wanted, least, strict=True)
+    ]
+    if sum(wanted) <= total:
+        widths = [w * total / sum(wanted) for w in wanted]
+    else:
+        room, extra = total - sum(least), sum(w - m for w, m in zip(wanted, least, strict=True))
+        if room <= 0 or not extra:
+            widths = [w * total / sum(least) for w in least]
+        else:
+            widths = [m + room * (w - m) / extra for w, m in zip(wanted, least, strict=True)]
+    return [round(w) + margin for w in widths], size
+
+
+def write_table(word, table: Table, width_cm: float) -> None:
     if not table.headers:
         return
     if table.caption:
@@ -76,17 +106,22 @@ def write_table(word, table: Table) -> None:
     out = word.add_table(rows=1, cols=len(table.headers))
     out.style = "Light Grid Accent 1"
     out.alignment = WD_TABLE_ALIGNMENT.LEFT
+    twips, size = column_twips(table, width_cm)
+    widths = [str(width) for width in twips]
     header = out.rows[0]
     for cell, text, numeric in zip(header.cells, table.headers, table.numeric, strict=True):
-        write_cell(cell, text, numeric)
+        write_cell(cell, text, numeric, size)
     # Repeat the header row on every page.
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     header._tr.get_or_add_trPr().append(repeat)
-    widths = [cell._tc.tcPr.tcW.get(qn("w:w")) for cell in header.cells]
+    out.autofit = False
+    for column, cell, width in zip(out.columns, header.cells, widths, strict=True):
+        column.width = Twips(int(width))
+        cell.width = Twips(int(width))
     if table.rows:
         rows = "".join(
-            row_xml(values, table.numeric, widths, bold=values[0] == "Totaal")
+            row_xml(values, table.numeric, widths, bold=values[0] == "Totaal", size=size)
             for values in table.rows
         )
         parsed = parse_xml(f"<w:tbl {nsdecls('w')}>{rows}</w:tbl>")
@@ -129,7 +164,7 @@ def render(document: Document) -> bytes:
                         run.font.color.rgb = MUTED
                         run.font.size = Pt(9)
         elif isinstance(block, Table):
-            write_table(word, block)
+            write_table(word, block, text_width)
         elif isinstance(block, Figure):
             write_figure(word, block, text_width)
         elif isinstance(block, NewPage):
