@@ -9,16 +9,15 @@ printed too: it must not grow with the size (issue 4).
     .venv/bin/python benchmarks/status_report.py            # 1x, 10x, 100x
     .venv/bin/python benchmarks/status_report.py 1 10       # only these sizes
 
-Measured on the 2-core machine, SQLite, one run (100x: 8,300 trajectories, generated in about
-3 minutes; 100x figures are single requests). Queries: the page 30, each download 26, at every
-size. Median ms at 1x / 10x / 100x, /healthz 3 to 11 ms:
-page 440 / 1,275 / 10,498; JSON 353 / 535 / 9,616; CSV per municipality 294 / 691 / 9,794;
-CSV per round 305 / 940 / 12,962 (this is the report's own computation, about half of it the
-budget monitor); XLSX 423 / 1,288 / 22,406; DOCX 1,486 / 10,359 / 86,789; PDF 809 / 6,698 /
-56,904; annex of round 2 as PDF 418 / 1,778 / 8,195. Before the page formatted its cells in
+Measured on the 2-core machine, SQLite (other work on the machine moves these by 2-3x; 100x
+figures are single requests of an earlier run, before the DOCX tables were written as XML).
+Queries: the page 30, each download 26, at every size. Median ms, 1x / 10x / 100x:
+/healthz 2; page 108 / 706 / 10,498; JSON 74 / 448 / 9,616; CSV per municipality 74 / 446 /
+9,794; CSV per round 89 / 502 / 12,962 (the report's own computation, about half of it the
+budget monitor); XLSX 117 / 1,014 / 22,406; DOCX 441 / 3,559 / 86,789; PDF 472 / 3,901 /
+56,904; annex of round 2 as PDF 325 / 1,228 / 8,195. Before the page formatted its cells in
 Python and the PDF drew its own tables: page 629 / 3,531 / 33,615 and PDF 2,419 / 31,663 /
-443,204. The documents grow with their tables (python-docx builds every cell), fine for a real
-programme of a few hundred municipalities.
+443,204 (same loaded machine as the 100x figures).
 """
 
 import datetime
