@@ -27,9 +27,10 @@ class SecondFactorRequiredMiddleware:
         namespace = request.resolver_match.namespace if request.resolver_match else ""
         # The admin checks its own login, so it is marked public: it needs the second factor too.
         if not getattr(view_func, "login_required", True) and namespace != "admin":
-            if namespace == "api":
-                # The API answers 401 to a session that has not passed the second factor.
-                request.user = AnonymousUser()
+            # A public page (De Vitrine, its photos, the API's public endpoints) sees a session
+            # that has not passed the second factor as anonymous: the password alone opens
+            # nothing more than it does for a visitor; the API answers 401 to it.
+            request.user = AnonymousUser()
             return None
         return redirect(
             f"{reverse('accounts:verify')}?{urlencode({'next': request.get_full_path()})}"

@@ -51,6 +51,19 @@ class LoginThrottlingTests(BaseTestCase):
             self.log_in("wrong", client=client)
         self.assertEqual(self.log_in(PASSWORD, client=client).status_code, 302)
 
+    def test_a_mangled_proxy_address_neither_breaks_the_login_nor_dodges_the_lock(self):
+        with self.settings(CLIENT_IP_HEADER="HTTP_X_REAL_IP"):
+            for forged in ("not-an-ip", "1.2.3.4, 5.6.7.8", "<script>", "", "999.1.1.1"):
+                response = self.client.post(
+                    "/accounts/login/",
+                    {"username": "sam", "password": "wrong"},
+                    REMOTE_ADDR="192.0.2.10",
+                    HTTP_X_REAL_IP=forged,
+                )
+                self.assertIn(response.status_code, (200, 429))
+            # Five failures, all counted against the connection's own address.
+            self.assertEqual(self.log_in(PASSWORD).status_code, 429)
+
 
 class SessionTests(BaseTestCase):
     def test_sessions_expire_after_a_working_day(self):
