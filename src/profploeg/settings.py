@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "profploeg.accounts.middleware.SecondFactorRequiredMiddleware",
+    "profploeg.accounts.middleware.PrivateResponseMiddleware",
     "profploeg.audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
 from django.urls import reverse
 
 from .permissions import second_factor_required
@@ -35,3 +36,18 @@ class SecondFactorRequiredMiddleware:
         return redirect(
             f"{reverse('accounts:verify')}?{urlencode({'next': request.get_full_path()})}"
         )
+
+
+class PrivateResponseMiddleware:
+    """Pages and downloads made for a logged-in user are never stored by a browser or proxy:
+    another user of the same computer must not find them in the cache or the back button."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -92,3 +92,17 @@ class SessionTests(BaseTestCase):
         self.client.force_login(self.alice)
         response = self.client.get("/accounts/profile/")
         self.assertContains(response, 'action="/accounts/logout-everywhere/"')
+
+
+class PrivateResponseTests(BaseTestCase):
+    def test_pages_and_downloads_of_a_logged_in_user_are_never_stored(self):
+        self.client.force_login(self.staff)
+        for url in ("/", "/programmes/", f"/reports/programmes/{self.programme.pk}/status/"):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertIn("no-store", response.get("Cache-Control", ""))
+                self.assertIn("private", response.get("Cache-Control", ""))
+
+    def test_public_pages_for_a_visitor_may_be_cached(self):
+        response = self.client.get("/healthz")
+        self.assertNotIn("no-store", response.get("Cache-Control", ""))
