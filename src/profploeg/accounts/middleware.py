@@ -2,8 +2,8 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import redirect
-from django.utils.cache import patch_cache_control
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 
 from .permissions import second_factor_required
 
