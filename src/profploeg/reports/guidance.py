@@ -3,8 +3,6 @@ on the date, from the trajectories' budget monitor (a fixed number of queries)."
 
 import datetime
 
-from django.db.models import Q
-
 from profploeg.programmes.models import Programme
 from profploeg.trajectories.models import Assignment, Trajectory
 from profploeg.trajectories.monitor import budget_monitor
@@ -19,15 +17,15 @@ def add_guidance(report: dict, programme: Programme, as_of: datetime.date) -> No
     experts: dict[int, list[dict]] = {}
     for row in (
         Assignment.objects.filter(trajectory__in=[line.pk for line in monitor.lines])
-        .filter(Q(assigned_on__lte=as_of))
-        .values("trajectory_id", "expert__name", "expert__organisation__name", "planned_days")
+        .with_plan_on(as_of)
+        .values("trajectory_id", "expert__name", "expert__organisation__name", "plan_on")
         .order_by("expert__name")
     ):
         experts.setdefault(row["trajectory_id"], []).append(
             {
                 "name": row["expert__name"],
                 "organisation": row["expert__organisation__name"],
-                "person_days_planned": row["planned_days"],
+                "person_days_planned": row["plan_on"],
             }
         )
     labels = dict(Trajectory.Status.choices)
