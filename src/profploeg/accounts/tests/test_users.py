@@ -3,11 +3,13 @@
 import datetime
 import re
 from decimal import Decimal
+from unittest import mock
 
 import time_machine
 from django.contrib.auth import get_user
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
@@ -282,3 +284,33 @@ class PasswordResetTests(BaseTestCase):
 
     def test_the_login_page_links_to_the_reset(self):
         self.assertContains(self.client.get("/accounts/login/"), "/accounts/password-reset/")
+
+
+@override_settings(SITE_URL="https://profploeg.example.be")
+class FirstAccountToFirstUserTests(BaseTestCase):
+    def test_createstaff_then_an_invitation_through_the_api_gives_a_working_login(self):
+        with mock.patch.dict("os.environ", {"DJANGO_SUPERUSER_PASSWORD": NEW_PASSWORD}):
+            call_command("createstaff", "vera", "--email", "vera@vlaio.be", "--noinput")
+        vera = User.objects.get(username="vera")
+        _token, plaintext = api_services.create_token(user=vera, name="set-up")
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(
+                "/api/users/invitations",
+                {"email": "nina@lier.be", "role": "municipality", "municipality": "12021"},
+                content_type="application/json",
+                headers={"Authorization": f"Bearer {plaintext}"},
+            )
+        self.assertEqual(response.status_code, 201, response.content)
+
+        path = path_of(link_in(mail.outbox[-1]))
+        self.client.post(path, {"new_password1": PASSWORD, "new_password2": PASSWORD})
+        self.client.logout()
+        login = self.client.post(
+            "/accounts/login/", {"username": "nina@lier.be", "password": PASSWORD}
+        )
+
+        self.assertEqual(login.status_code, 302)
+        me = self.client.get("/api/me").json()
+        self.assertEqual((me["role"], me["municipality"]), ("municipality", "12021"))
+        event = AccountEvent.objects.get(user__username="nina@lier.be", kind="invited")
+        self.assertEqual(event.by, vera)
