@@ -21,6 +21,7 @@ from profploeg.showcase.models import Case, CaseEvent
 from profploeg.trajectories.models import (
     Assignment,
     DayRate,
+    ExpectedEnd,
     Expert,
     ExpertiseArea,
     Intake,
@@ -234,7 +235,10 @@ def history_rows(programme: Programme) -> dict[str, list[dict]]:
                 "to_status": transition.to_status,
                 "at": transition.at,
                 "reason": transition.reason,
+                "channel": transition.channel,
+                "over_capacity": transition.over_capacity,
                 "by": username(transition.by),
+                "recorded_at": transition.recorded_at,
             }
         )
     for referral in (
@@ -313,14 +317,46 @@ def history_rows(programme: Programme) -> dict[str, list[dict]]:
     for assignment in (
         Assignment.objects.filter(**in_programme)
         .select_related(*related, "expert")
+        .prefetch_related("plan_changes__by")
         .order_by("assigned_on", "trajectory__created_on", "trajectory__pk", "pk")
     ):
+        # The first plan is the assignment itself; every later change is a row of its own.
+        first, *changes = list(assignment.plan_changes.all()) or [None]
         rows["assignments"].append(
             {
                 **key(assignment.trajectory.application),
                 "expert": assignment.expert.name,
-                "planned_days": assignment.planned_days,
+                "planned_days": first.planned_days if first else assignment.planned_days,
                 "assigned_on": assignment.assigned_on,
+                "by": username(first.by) if first else "",
+            }
+        )
+        for change in changes:
+            rows["plan_changes"].append(
+                {
+                    **key(assignment.trajectory.application),
+                    "expert": assignment.expert.name,
+                    "planned_days": change.planned_days,
+                    "effective_on": change.effective_on,
+                    "reason": change.reason,
+                    "by": username(change.by),
+                    "recorded_at": change.recorded_at,
+                }
+            )
+    rows["plan_changes"].sort(key=lambda row: (row["effective_on"], row["recorded_at"]))
+    for expected in (
+        ExpectedEnd.objects.filter(**in_programme)
+        .select_related(*related, "by")
+        .order_by("effective_on", "recorded_at", "pk")
+    ):
+        rows["expected_ends"].append(
+            {
+                **key(expected.trajectory.application),
+                "expected_end": expected.expected_end,
+                "effective_on": expected.effective_on,
+                "reason": expected.reason,
+                "by": username(expected.by),
+                "recorded_at": expected.recorded_at,
             }
         )
     for entry in (
@@ -558,6 +594,21 @@ EXAMPLE |= {
         "expert": "Pieter Claes",
         "planned_days": 2.5,
         "assigned_on": datetime.date(2021, 10, 12),
+    },
+    "plan_changes": {
+        **APPLICATION,
+        "expert": "Pieter Claes",
+        "planned_days": 3.5,
+        "effective_on": datetime.date(2022, 3, 1),
+        "reason": "Extra werksessie met de handelaars.",
+        "by": "vlaio",
+    },
+    "expected_ends": {
+        **APPLICATION,
+        "expected_end": datetime.date(2022, 10, 31),
+        "effective_on": datetime.date(2022, 7, 1),
+        "reason": "De werksessies schuiven op na de zomer.",
+        "by": "vlaio",
     },
     "person_days": {
         **APPLICATION,

@@ -122,6 +122,10 @@ FIELD_COLUMNS = {
     "planned_start": "planned_start",
     "planned_end": "planned_end",
     "on": "effective_on",
+    "at": "at",
+    "channel": "channel",
+    "expected_end": "expected_end",
+    "planned_days": "planned_days",
     "valid_from": "valid_from",
     "rate_eur": "rate_eur",
     "effective_on": "effective_on",
@@ -434,7 +438,6 @@ class Replay:
         for row in rows["assignments"]:
             assignments[self.key(row)].append(row)
         for row in rows["intakes"]:
-            self.add(row["planned_at"] - datetime.timedelta(minutes=1), 35, row, self.plan_intake)
             if row["status"] == Intake.Status.HELD and row["held_on"]:
                 trajectory_row = trajectories.get(self.key(row))
                 team = assignments[self.key(row)]
@@ -444,6 +447,10 @@ class Replay:
                     row,
                     lambda r, t=trajectory_row, a=team: self.hold(r, t, a),
                 )
+            else:
+                self.add(
+                    row["planned_at"] - datetime.timedelta(minutes=1), 35, row, self.plan_intake
+                )
         held = {
             self.key(row): row["held_on"]
             for row in rows["intakes"]
@@ -452,6 +459,10 @@ class Replay:
         for row in rows["assignments"]:
             if held.get(self.key(row)) != row["assigned_on"]:
                 self.add(end_of(row["assigned_on"]), 45, row, self.assign)
+        for row in rows["plan_changes"]:
+            self.add(end_of(row["effective_on"]), 46, row, self.change_plan)
+        for row in rows["expected_ends"]:
+            self.add(end_of(row["effective_on"]), 47, row, self.expect_end)
         for row in rows["trajectory_events"]:
             if not row["from_status"] and row["to_status"] == Status.PLANNED:
                 continue
@@ -555,6 +566,8 @@ class Replay:
             expected_version=application.version,
             reason=row.get("reason", ""),
             at=row["at"],
+            channel=row.get("channel", ""),
+            confirm_over_capacity=bool(row["over_capacity"]),
         )
 
     def refer(self, row: Row) -> None:
@@ -572,6 +585,10 @@ class Replay:
             application = Application.objects.get(pk=self.application(row).pk)
             experts = [self.expert(name) for name in split(row["experts"])]
             past = row["planned_at"] <= timezone.now()
+            if row["status"] == Intake.Status.HELD:
+                raise ValidationError({"held_on": _("Give the day the intake was held.")})
+            if row["status"] not in Intake.Status.values:
+                raise ValidationError({"status": _("Write planned, held or cancelled.")})
             if row["status"] == Intake.Status.PLANNED and past:
                 raise ValidationError(
                     {"planned_at": _("A planned intake in the past: record it held or cancelled.")}
@@ -594,20 +611,15 @@ class Replay:
         except (ValidationError, PermissionDenied, Skip):
             self.failed.add(("trajectory",) + key)
             raise
-        row.values["_intake"] = intake
 
     def hold(self, row: Row, trajectory_row: Row | None, assignments: list[Row]) -> None:
         key = self.key(row)
-        intake = row.values.get("_intake")
-        if intake is None:
-            self.failed.add(("trajectory",) + key)
-            raise Skip
-        if trajectory_row is None:
-            self.failed.add(("trajectory",) + key)
-            raise ValidationError(
-                {"held_on": _("A held intake needs its trajectory on sheet Trajecten.")}
-            )
         try:
+            application = Application.objects.get(pk=self.application(row).pk)
+            if trajectory_row is None:
+                raise ValidationError(
+                    {"held_on": _("A held intake needs its trajectory on sheet Trajecten.")}
+                )
             planned = [
                 trajectory_services.PlannedAssignment(
                     expert=self.expert(a["expert"]), planned_days=a["planned_days"]
@@ -615,14 +627,16 @@ class Replay:
                 for a in assignments
                 if a["assigned_on"] == row["held_on"]
             ]
-            trajectory = trajectory_services.record_intake_outcome(
+            trajectory = trajectory_services.record_held_intake(
                 by=self.user(row["by"]),
-                intake=intake,
+                application=application,
                 held_on=row["held_on"],
                 agreed_question=row.get("agreed_question", ""),
                 assignments=planned,
                 planned_start=trajectory_row["planned_start"],
                 planned_end=trajectory_row["planned_end"],
+                location=row.get("location", ""),
+                participants=row.get("participants", ""),
             )
         except (ValidationError, PermissionDenied, Skip):
             self.failed.add(("trajectory",) + key)
@@ -630,13 +644,32 @@ class Replay:
         self.trajectories[key] = trajectory
 
     def assign(self, row: Row) -> None:
-        with replay_clock(end_of(row["assigned_on"])):
-            trajectory_services.assign_expert(
-                by=self.user(row["by"]),
-                trajectory=self.trajectory(row),
-                expert=self.expert(row["expert"]),
-                planned_days=row["planned_days"],
-            )
+        trajectory_services.assign_expert(
+            by=self.user(row["by"]),
+            trajectory=self.trajectory(row),
+            expert=self.expert(row["expert"]),
+            planned_days=row["planned_days"],
+            on=row["assigned_on"],
+        )
+
+    def change_plan(self, row: Row) -> None:
+        trajectory_services.assign_expert(
+            by=self.user(row["by"]),
+            trajectory=self.trajectory(row),
+            expert=self.expert(row["expert"]),
+            planned_days=row["planned_days"],
+            on=row["effective_on"],
+            reason=row.get("reason", ""),
+        )
+
+    def expect_end(self, row: Row) -> None:
+        trajectory_services.set_expected_end(
+            by=self.user(row["by"]),
+            trajectory=self.trajectory(row),
+            expected_end=row["expected_end"],
+            reason=row["reason"],
+            on=row["effective_on"],
+        )
 
     def step(self, row: Row, trajectory_row: Row | None) -> None:
         trajectory = self.trajectory(row)

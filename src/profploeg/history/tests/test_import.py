@@ -1,5 +1,6 @@
 import datetime
 import io
+from decimal import Decimal
 
 import openpyxl
 from django.core.exceptions import PermissionDenied
@@ -10,7 +11,7 @@ from profploeg.history.layout import SHEETS, SHEETS_BY_KEY
 from profploeg.history.services import HistoryImportFailed, import_history
 from profploeg.programmes.models import Programme
 from profploeg.test import BaseTestCase
-from profploeg.trajectories.models import Expert, PersonDayEntry
+from profploeg.trajectories.models import Assignment, Expert, PersonDayEntry
 
 D = datetime.date
 DT = datetime.datetime
@@ -114,6 +115,40 @@ class HistoryImportTests(BaseTestCase):
         self.assertEqual((entry.date, entry.rate_eur), (D(2024, 6, 4), 900))
         self.assertEqual(application.trajectory.started_on, D(2024, 6, 3))
         self.assertEqual(result.counts["Mensdagen"], 1)
+
+    def test_plan_changes_expected_ends_and_a_withdrawal_by_letter_keep_their_dates(self):
+        brugge = {"refnis": "31005", "round": 1, "municipality": "Brugge"}
+        history = small_history(
+            plan_changes=[
+                {**LIER, "expert": "Pieter Claes", "planned_days": 4.5, "effective_on": D(2024, 9, 2), "reason": "Extra werksessie."}
+            ],
+            expected_ends=[
+                {**LIER, "expected_end": D(2025, 2, 28), "effective_on": D(2024, 11, 4), "reason": "Uitstel na de verkiezingen."}
+            ],
+        )  # fmt: skip
+        history["applications"].append(
+            {**history["applications"][0], **brugge, "received_at": DT(2024, 3, 1, 9, 0)}
+        )
+        history["decisions"].append(
+            {**brugge, "from_status": "submitted", "to_status": "withdrawn", "at": DT(2024, 3, 8, 11), "channel": "letter", "by": "sam"}
+        )  # fmt: skip
+
+        result = import_history(content=workbook(history), by=self.staff)
+
+        programme = Programme.objects.get(pk=result.programme_id)
+        assignment = Assignment.objects.get(trajectory__application__round__programme=programme)
+        self.assertEqual(
+            list(assignment.plan_changes.values_list("effective_on", "planned_days")),
+            [(D(2024, 5, 6), Decimal("3.0")), (D(2024, 9, 2), Decimal("4.5"))],
+        )
+        self.assertEqual(assignment.trajectory.expected_ends.get().effective_on, D(2024, 11, 4))
+        withdrawal = Transition.objects.get(
+            application__round__programme=programme, to_status="withdrawn"
+        )
+        self.assertEqual((withdrawal.channel, withdrawal.by), ("letter", self.staff))
+        exported = openpyxl.load_workbook(io.BytesIO(export_history(programme=programme)))
+        self.assertEqual(exported["Planwijzigingen"].max_row, 2)
+        self.assertEqual(exported["Toewijzingen"]["E2"].value, 3)
 
     def test_imported_past_events_send_no_mail(self):
         with self.captureOnCommitCallbacks() as callbacks:

@@ -6,7 +6,7 @@ import io
 import json
 
 import openpyxl
-from django.db.models import Model
+from django.db.models import Max, Model
 from django.test import TestCase
 from django.utils import timezone
 
@@ -33,6 +33,7 @@ from profploeg.showcase.models import Case, CaseEvent, CasePhoto
 from profploeg.trajectories.models import (
     Assignment,
     DayRate,
+    ExpectedEnd,
     Expert,
     Intake,
     IntakeForm,
@@ -42,10 +43,12 @@ from profploeg.trajectories.models import (
     Organisation,
     PersonDayCorrection,
     PersonDayEntry,
+    PlanChange,
     Trajectory,
     TrajectoryEvent,
 )
 from profploeg.trajectories.monitor import budget_monitor
+from profploeg.trajectories.services import LATE_REGISTRATION_DAYS
 
 D = datetime.date
 
@@ -54,7 +57,7 @@ def wipe_programmes() -> None:
     """Every programme and all that hangs on it; users, municipalities and themes stay."""
     for model in (
         CaseEvent, CasePhoto, Case, Answer, MeasureAnswer, Response, Invitation, Indicator,
-        Question, Questionnaire, PersonDayCorrection, PersonDayEntry, Assignment,
+        Question, Questionnaire, PersonDayCorrection, PersonDayEntry, PlanChange, Assignment, ExpectedEnd,
         TrajectoryEvent, Trajectory, IntakeNotice, IntakeForm, Intake, Message, Referral,
         Transition,
     ):  # fmt: skip
@@ -134,6 +137,22 @@ class RoundTripTests(TestCase):
             if indicator.recorded_at < held:
                 indicator.recorded_at = held
                 indicator.save()
+        # The demo registers days up to four months after a trajectory's planned end without an
+        # expected end (bulk_create); register_person_days refuses a day more than 90 days
+        # late, so staff set the expected end that the days show, from the planned end on.
+        for trajectory in Trajectory.objects.in_programme(self.programme):
+            last = trajectory.entries.aggregate(last=Max("date"))["last"]
+            if last and (last - trajectory.planned_end).days > LATE_REGISTRATION_DAYS:
+                ExpectedEnd.objects.create(
+                    trajectory=trajectory,
+                    expected_end=max(last, trajectory.ended_on or last),
+                    effective_on=trajectory.planned_end,
+                    reason="Het traject loopt langer dan gepland.",
+                    by=self.staff,
+                    recorded_at=datetime.datetime.combine(
+                        trajectory.planned_end, datetime.time(17), tzinfo=BRUSSELS
+                    ),
+                )
         days = [D(2021, 8, 31), D(2022, 1, 31), D(2023, 6, 30), timezone.localdate()]
         before = {day: figures(self.programme, day) for day in days}
         content = export_history(programme=self.programme)
