@@ -14,6 +14,7 @@ def register(api: NinjaAPI) -> None:
         programmes,
         showcase,
         trajectories,
+        users,
     )
 
     api.add_router("", account.router)
@@ -27,3 +28,4 @@ def register(api: NinjaAPI) -> None:
     api.add_router("", trajectories.router)
     api.add_router("", person_days.router)
     api.add_router("", showcase.router)
+    api.add_router("", users.router)
