@@ -358,9 +358,15 @@ def round_applications(request, round_id: int):
             "total": sum(counts.values()),
             "all_link": query_with(request, status=""),
             "counts": [
-                (status, counts.get(status.value, 0), query_with(request, status=status.value))
+                (
+                    status,
+                    COUNT_LABELS.get(status, status.label),
+                    counts.get(status.value, 0),
+                    query_with(request, status=status.value),
+                )
                 for status in Status
             ],
+            "ever_admissible": sum(counts.get(status, 0) for status in Application.ADMITTED),
             "current_status": request.GET.get("status", ""),
             "sort": sort,
             "sort_links": {
@@ -369,6 +375,14 @@ def round_applications(request, round_id: int):
             },
         },
     )
+
+
+# A round's counts by status on the round's page carry the names the status report gives
+# them: an application whose status is still "admissible" awaits its assessment.
+COUNT_LABELS = {
+    Status.SUBMITTED: gettext_lazy("Awaiting admissibility"),
+    Status.ADMISSIBLE: gettext_lazy("Awaiting assessment"),
+}
 
 
 @role_required(User.Role.PROVINCE)

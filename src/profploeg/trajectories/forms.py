@@ -102,6 +102,27 @@ class AssignmentForm(forms.Form):
 AssignmentFormSet = forms.formset_factory(AssignmentForm, extra=4)
 
 
+class PlanForm(AssignmentForm):
+    on = forms.DateField(
+        label=_("Effective from"),
+        widget=DATE,
+        required=False,
+        help_text=_("Today unless given; figures of earlier dates keep the plan of then."),
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=1000)
+
+
+class ExpectedEndForm(forms.Form):
+    expected_end = forms.DateField(label=_("Expected end"), widget=DATE)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    on = forms.DateField(
+        label=_("Effective from"),
+        widget=DATE,
+        required=False,
+        help_text=_("Today unless given."),
+    )
+
+
 class IntakeFormForm(forms.ModelForm):
     class Meta:
         model = IntakeForm

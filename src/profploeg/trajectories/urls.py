@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.trajectory_list, name="list"),
     path("<int:pk>/", views.trajectory_detail, name="detail"),
     path("<int:pk>/assign/", views.trajectory_assign, name="assign"),
+    path("<int:pk>/expected-end/", views.trajectory_expected_end, name="expected_end"),
     path("<int:pk>/<slug:step>/", views.trajectory_step, name="step"),
     path("experts/", views.expert_list, name="experts"),
     path("experts/<int:pk>/", views.expert_detail, name="expert"),

@@ -18,10 +18,10 @@ from . import services
 from .forms import (
     AmendmentForm,
     AsOfForm,
-    AssignmentForm,
     AssignmentFormSet,
     CorrectionForm,
     DayRateForm,
+    ExpectedEndForm,
     ExpertChoiceForm,
     ExpertForm,
     ImportForm,
@@ -30,6 +30,7 @@ from .forms import (
     IntakePlanForm,
     OfferForm,
     PersonDayForm,
+    PlanForm,
     ReasonForm,
     StepForm,
 )
@@ -41,10 +42,17 @@ from .models import (
     Offer,
     PersonDayCorrection,
     PersonDayEntry,
+    PlanChange,
     Trajectory,
 )
 from .monitor import budget_monitor
-from .permissions import expert_of, get_visible_intake, get_visible_trajectory, is_team
+from .permissions import (
+    expert_of,
+    get_visible_intake,
+    get_visible_trajectory,
+    is_team,
+    runs_trajectory,
+)
 from .tasks import build_notice_email
 
 ALL_ROLES = ("staff", "expert", "municipality", "province")
@@ -107,8 +115,19 @@ def trajectory_detail(request, pk: int):
     }
     if context["team"]:
         context["entries"] = trajectory.entries.select_related("expert")[:200]
+        context["runs"] = runs_trajectory(request.user, trajectory)
         context["step_form"] = StepForm()
-        context["assign_form"] = AssignmentForm()
+        context["staff"] = request.user.role == request.user.Role.STAFF
+        context["assign_form"] = PlanForm()
+        context["expected_end_form"] = ExpectedEndForm()
+        context["plan_changes"] = (
+            PlanChange.objects.filter(assignment__trajectory=trajectory)
+            .select_related("assignment__expert", "by")
+            .order_by("-effective_on", "-recorded_at", "-pk")
+        )
+        context["expected_ends"] = trajectory.expected_ends.select_related("by").order_by(
+            "-effective_on", "-recorded_at", "-pk"
+        )
     return render(request, "trajectories/trajectory_detail.html", context)
 
 
@@ -143,10 +162,11 @@ def trajectory_step(request, pk: int, step: str):
 
 
 @require_POST
-@role_required("staff", "expert")
+@role_required("staff")
 def trajectory_assign(request, pk: int):
+    """Staff assign an expert or change their planned person-days from a date on."""
     trajectory = get_visible_trajectory(request.user, pk)
-    form = AssignmentForm(request.POST)
+    form = PlanForm(request.POST)
     if form.is_valid() and form.cleaned_data["expert"] and form.cleaned_data["planned_days"]:
         if attempt(
             form,
@@ -155,6 +175,8 @@ def trajectory_assign(request, pk: int):
                 trajectory=trajectory,
                 expert=form.cleaned_data["expert"],
                 planned_days=form.cleaned_data["planned_days"],
+                on=form.cleaned_data["on"],
+                reason=form.cleaned_data["reason"],
             ),
         ):
             messages.success(request, _("The planned person-days were saved."))
@@ -164,6 +186,24 @@ def trajectory_assign(request, pk: int):
         " ".join(e for errors in form.errors.values() for e in errors)
         or _("Choose an expert and the planned person-days."),
     )
+    return redirect("trajectories:detail", pk=trajectory.pk)
+
+
+@require_POST
+@role_required("staff")
+def trajectory_expected_end(request, pk: int):
+    """Staff set the trajectory's expected end, with the reason."""
+    trajectory = get_visible_trajectory(request.user, pk)
+    form = ExpectedEndForm(request.POST)
+    if form.is_valid() and attempt(
+        form,
+        lambda: services.set_expected_end(
+            by=request.user, trajectory=trajectory, **form.cleaned_data
+        ),
+    ):
+        messages.success(request, _("The expected end was saved."))
+        return redirect("trajectories:detail", pk=trajectory.pk)
+    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("trajectories:detail", pk=trajectory.pk)
 
 

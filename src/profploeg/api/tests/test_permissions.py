@@ -387,6 +387,20 @@ class PermissionWalkTests(ApiTestCase):
                 {"on": "2021-08-02", "reason": "Geen tijd"},
                 lier_team,
             ),
+            (
+                "POST",
+                "/api/trajectories/{trajectory_id}/assign",
+                f"/api/trajectories/{lier}/assign",
+                {"expert": eva, "planned_days": "12"},
+                expect(alice=403, bob=404, paula=403, expert=403, staff=200),
+            ),
+            (
+                "POST",
+                "/api/trajectories/{trajectory_id}/expected-end",
+                f"/api/trajectories/{lier}/expected-end",
+                {"expected_end": "2099-06-30", "reason": "Gemeenteraad beslist later"},
+                expect(alice=403, bob=404, paula=403, expert=403, staff=200),
+            ),
             ("GET", "/api/person-days", "/api/person-days", None, EVERYONE),
             (
                 "GET",
@@ -402,7 +416,7 @@ class PermissionWalkTests(ApiTestCase):
                 {
                     "expert": eva,
                     "trajectory": lier,
-                    "date": "2021-08-02",
+                    "date": "2020-10-15",
                     "days": "1",
                     "activity": "workshop",
                 },
