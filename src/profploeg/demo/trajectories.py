@@ -6,7 +6,7 @@ guidance from early 2022. Round 2: intakes before early February 2022, starts in
 Round 3 (the 30 municipalities of the amendment): intakes at the end of 2022, starts until spring
 2023. A trajectory is planned for 6 to 9 months; about a third overrun their planned end by up to
 three months, a few finish early, two are stopped with a reason. Every other one completes with
-its closing report, rounds 1 and 2 by March 2023, round 3 by the end of 2023. The spend ends within the
+its closing report, rounds 1 and 2 by March 2023, round 3 by early 2024. The spend ends within the
 amended EUR 2.04 million, rounds 1 and 2 within the original EUR 1.5 million.
 
 The history goes through the same services as a real agency's data (intake outcome, start,
