@@ -202,3 +202,12 @@ class CorrectionForm(forms.Form):
 
 class AsOfForm(forms.Form):
     as_of = forms.DateField(label=_("As of"), widget=DATE, required=False)
+
+
+class HeldIntakeForm(IntakeOutcomeForm):
+    """An intake held before it was recorded here: its day, place and outcome."""
+
+    location = forms.CharField(label=_("Place"), max_length=300, required=False)
+    participants = forms.CharField(
+        label=_("Participants"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from profploeg.accounts.models import User
 from profploeg.applications.models import Application
+from profploeg.lib.dates import at_brussels, local_date
 from profploeg.programmes import services as programme_services
 from profploeg.programmes.models import Programme
 
@@ -700,7 +701,12 @@ def rate_on(expert: Expert, day: datetime.date) -> Decimal:
 
 
 def entry_problems(
-    *, expert: Expert, trajectory: Trajectory, day: datetime.date, days: Decimal
+    *,
+    expert: Expert,
+    trajectory: Trajectory,
+    day: datetime.date,
+    days: Decimal,
+    within_offer: bool = True,
 ) -> list[str]:
     """What is wrong with one entry on its own (the 1-day total is checked by the caller)."""
     problems = []
@@ -726,7 +732,8 @@ def entry_problems(
             _("%(expert)s is not assigned to %(trajectory)s")
             % {"expert": expert.name, "trajectory": trajectory}
         )
-    problems += outside_the_offer(trajectory, day)
+    if within_offer:
+        problems += outside_the_offer(trajectory, day)
     return problems
 
 
@@ -865,8 +872,13 @@ def correct_person_days(
     entry = PersonDayEntry.objects.select_related("trajectory", "expert").get(pk=entry.pk)
     new_day = day or entry.date
     new_days = days if days is not None else entry.days
+    # A correction that keeps the date does not move the day outside the offer.
     problems = entry_problems(
-        expert=entry.expert, trajectory=entry.trajectory, day=new_day, days=new_days
+        expert=entry.expert,
+        trajectory=entry.trajectory,
+        day=new_day,
+        days=new_days,
+        within_offer=new_day != entry.date,
     )
     if problems:
         raise ValidationError(capitalise("; ".join(problems)) + ".")
@@ -988,4 +1000,65 @@ def import_person_days(
             created_by=by,
         )
         for row in rows
+    )
+
+
+# Intakes held before they were recorded here
+
+
+@transaction.atomic
+def record_held_intake(
+    *,
+    by: User,
+    application: Application,
+    held_on: datetime.date,
+    agreed_question: str,
+    assignments: Sequence[PlannedAssignment],
+    planned_start: datetime.date,
+    planned_end: datetime.date,
+    location: str = "",
+    participants: str = "",
+) -> Trajectory:
+    """Record an intake already held, with its outcome, without inviting anyone: not in the
+    future, not before the application was accepted. The trajectory dates from that day."""
+    require_team(by)
+    if application.status != Application.Status.ACCEPTED:
+        raise ValidationError(_("Only an accepted application gets an intake."))
+    if Intake.objects.live().filter(application=application).exists():
+        raise ValidationError(
+            _("%(municipality)s already has an intake: record its outcome there.")
+            % {"municipality": application.municipality}
+        )
+    check_not_future(held_on, "held_on")
+    acceptance = (
+        application.transitions.filter(to_status=Application.Status.ACCEPTED)
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if acceptance is not None and held_on < local_date(acceptance.at):
+        raise ValidationError(
+            {
+                "held_on": _(
+                    "An intake cannot be held before the application was accepted (%(day)s)."
+                )
+                % {"day": date_format(local_date(acceptance.at), "j F Y")}
+            }
+        )
+    # The hour is not known afterwards; the day is what the reports count.
+    intake = Intake.objects.create(
+        application=application,
+        planned_at=at_brussels(held_on, 10),
+        location=location.strip(),
+        participants=participants.strip(),
+        created_by=by,
+    )
+    intake.experts.set([assignment.expert for assignment in assignments])
+    return record_intake_outcome(
+        by=by,
+        intake=intake,
+        held_on=held_on,
+        agreed_question=agreed_question,
+        assignments=assignments,
+        planned_start=planned_start,
+        planned_end=planned_end,
     )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("experts/<int:pk>/", views.expert_detail, name="expert"),
     path("offer/<int:programme_pk>/", views.offer_detail, name="offer"),
     path("intakes/plan/<int:application_pk>/", views.intake_plan, name="intake_plan"),
+    path("intakes/held/<int:application_pk>/", views.intake_held, name="intake_held"),
     path("intakes/<int:pk>/", views.intake_detail, name="intake"),
     path("intakes/<int:pk>/reschedule/", views.intake_reschedule, name="intake_reschedule"),
     path("intakes/<int:pk>/cancel/", views.intake_cancel, name="intake_cancel"),

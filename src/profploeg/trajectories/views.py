@@ -24,6 +24,7 @@ from .forms import (
     ExpectedEndForm,
     ExpertChoiceForm,
     ExpertForm,
+    HeldIntakeForm,
     ImportForm,
     IntakeFormForm,
     IntakeOutcomeForm,
@@ -410,6 +411,43 @@ def intake_outcome(request, pk: int):
         "cancel_form": ReasonForm(),
     }
     return render(request, "trajectories/intake_detail.html", context, status=400)
+
+
+@role_required("staff", "expert")
+def intake_held(request, application_pk: int):
+    """Record an intake already held (last month, say) with its outcome; nobody is invited."""
+    application = get_object_or_404(
+        Application.objects.select_related("municipality", "round"), pk=application_pk
+    )
+    form = HeldIntakeForm(posted(request))
+    formset = AssignmentFormSet(posted(request))
+    result = {}
+    if form.is_valid() and formset.is_valid():
+        assignments = [
+            services.PlannedAssignment(row["expert"], row["planned_days"])
+            for row in formset.cleaned_data
+            if row.get("expert") and row.get("planned_days")
+        ]
+        if attempt(
+            form,
+            lambda: result.setdefault(
+                "trajectory",
+                services.record_held_intake(
+                    by=request.user,
+                    application=application,
+                    assignments=assignments,
+                    **form.cleaned_data,
+                ),
+            ),
+        ):
+            messages.success(request, _("The intake was recorded and the trajectory is planned."))
+            return redirect("trajectories:detail", pk=result["trajectory"].pk)
+    return render(
+        request,
+        "trajectories/intake_held.html",
+        {"application": application, "form": form, "formset": formset},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @role_required(*ALL_ROLES)

@@ -88,7 +88,8 @@ MATRIX = {
     "applications:round": ("GET", {"round_id": "round"}, TEAM),
     "applications:detail": ("GET", {"pk": "app"}, BRUGGE_AND_TEAM),
     "applications:decide": ("POST", {"pk": "app2"}, STAFF),
-    "applications:withdraw": ("POST", {"pk": "app2"}, "login 404 ok 403 403 403"),
+    "applications:withdraw": ("POST", {"pk": "app2"}, "login 404 ok 403 403 ok"),
+    "applications:record": ("GET", {"programme_id": "programme"}, STAFF),
     "applications:attachment": (
         "GET",
         {"pk": "app", "attachment_id": "attachment"},
@@ -104,6 +105,7 @@ MATRIX = {
     "trajectories:expert": ("GET", {"pk": "expert"}, STAFF),
     "trajectories:offer": ("GET", {"programme_pk": "programme"}, STAFF),
     "trajectories:intake_plan": ("GET", {"application_pk": "app"}, TEAM),
+    "trajectories:intake_held": ("GET", {"application_pk": "app"}, TEAM),
     "trajectories:intake": ("GET", {"pk": "intake"}, BRUGGE_AND_TEAM),
     "trajectories:intake_reschedule": ("POST", {"pk": "intake"}, TEAM),
     "trajectories:intake_cancel": ("POST", {"pk": "intake"}, TEAM),

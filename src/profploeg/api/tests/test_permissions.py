@@ -244,7 +244,8 @@ class PermissionWalkTests(ApiTestCase):
                 "/api/applications/{application_id}/withdraw",
                 f"/api/applications/{lier}/withdraw",
                 {"expected_version": 1},
-                expect(alice=200, bob=404, paula=403, expert=403, staff=403),
+                # Staff record a withdrawal only with how it came in (a channel).
+                expect(alice=200, bob=404, paula=403, expert=403, staff=422),
             ),
             (
                 "POST",
@@ -350,6 +351,20 @@ class PermissionWalkTests(ApiTestCase):
                     "assignments": [{"expert": eva, "planned_days": "10"}],
                 },
                 expect(alice=404, bob=404, paula=403, expert=201, staff=201),
+            ),
+            (
+                "POST",
+                "/api/intakes/held",
+                "/api/intakes/held",
+                {
+                    "application": self.duffel_application.pk,
+                    "held_on": "2021-08-02",
+                    "agreed_question": "Vraag",
+                    "planned_start": "2021-09-01",
+                    "planned_end": "2022-04-30",
+                    "assignments": [{"expert": eva, "planned_days": "10"}],
+                },
+                expect(alice=403, bob=403, paula=403, expert=201, staff=201),
             ),
             ("GET", "/api/trajectories", "/api/trajectories", None, EVERYONE),
             (

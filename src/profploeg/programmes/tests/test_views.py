@@ -342,7 +342,7 @@ class AtAGlanceTests(BaseTestCase):
         self.programme.save()
         accepted = self.submit()
         self.decide(accepted, Status.ADMISSIBLE)
-        self.decide(accepted, Status.ACCEPTED)
+        self.decide(accepted, Status.ACCEPTED, confirm_over_capacity=True, reason="Extra budget")
         self.client.force_login(self.staff)
         response = self.get_detail()
         self.assertEqual(
