@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from profploeg.applications.models import Application
 from profploeg.lib.dates import at_brussels
 from profploeg.municipalities.models import Municipality
-from profploeg.programmes.models import InfoSession, Programme
+from profploeg.programmes.models import InfoSession, Programme, Theme
 from profploeg.test import BaseTestCase, make_programme, make_round
 
 D = datetime.date
@@ -379,3 +379,39 @@ class AtAGlanceTests(BaseTestCase):
         with self.assertNumQueries(len(one_application)):
             response = self.get_detail()
         self.assertEqual(response.context["totals"]["submitted_count"], 50)
+
+
+class ThemePagesTests(BaseTestCase):
+    def test_staff_add_and_rename_a_theme_through_the_pages(self):
+        self.client.force_login(self.staff)
+        response = self.client.post(
+            reverse("programmes:themes"), {"name": "Marktplein", "slug": ""}
+        )
+        self.assertRedirects(response, reverse("programmes:themes"))
+        theme = Theme.objects.get(slug="marktplein")
+        response = self.client.post(
+            reverse("programmes:theme_edit", args=[theme.slug]),
+            {"name": "Marktpleinen", "slug": ""},
+        )
+        self.assertRedirects(response, reverse("programmes:themes"))
+        theme.refresh_from_db()
+        self.assertEqual((theme.name, theme.slug), ("Marktpleinen", "marktplein"))
+        self.assertContains(self.client.get(reverse("programmes:themes")), "Marktpleinen")
+
+    def test_a_taken_slug_shows_on_the_form(self):
+        self.client.force_login(self.staff)
+        response = self.client.post(
+            reverse("programmes:themes"), {"name": "Nog eens leegstand", "slug": "leegstand"}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("slug", response.context["form"].errors)
+
+    def test_a_round_overlapping_the_previous_one_shows_its_rule_on_the_form(self):
+        self.client.force_login(self.staff)
+        response = self.client.post(
+            reverse("programmes:round_add", args=[self.programme.pk]),
+            {"opens_on": "2021-11-01", "deadline": "2022-02-28"},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("opens_on", response.context["form"].errors)
+        self.assertEqual(self.programme.rounds.count(), 2)
