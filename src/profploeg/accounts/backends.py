@@ -1,5 +1,7 @@
 """Login throttling (django-axes) as an authentication backend."""
 
+import ipaddress
+
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 
@@ -17,5 +19,13 @@ class LoginThrottleBackend(AxesStandaloneBackend):
 
 
 def client_ip(request) -> str | None:
-    """The caller's address: behind the reverse proxy, the header it sets (CLIENT_IP_HEADER)."""
-    return request.META.get(settings.CLIENT_IP_HEADER) or request.META.get("REMOTE_ADDR")
+    """The caller's address: behind the reverse proxy, the header it sets (CLIENT_IP_HEADER).
+
+    A value that is no IP address (a forged or mangled header) is ignored for the connection's
+    own address, so that it can neither break the login nor dodge the lockout."""
+    for value in (request.META.get(settings.CLIENT_IP_HEADER), request.META.get("REMOTE_ADDR")):
+        try:
+            return str(ipaddress.ip_address((value or "").strip()))
+        except ValueError:
+            continue
+    return None

@@ -1,9 +1,23 @@
-from django.contrib.auth.models import AbstractUser
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from profploeg.municipalities.models import Municipality, Province
+
+
+class UserQuerySet(models.QuerySet):
+    def listed(self) -> "UserQuerySet":
+        """Users as the staff's user list shows them: with organisation and expert profile."""
+        return self.select_related("municipality", "province", "expert_profile__organisation")
+
+    def with_role(self) -> "UserQuerySet":
+        return self.exclude(role="")
+
+
+class ProfploegUserManager(UserManager.from_queryset(UserQuerySet)):
+    pass
 
 
 class User(AbstractUser):
@@ -30,6 +44,8 @@ class User(AbstractUser):
         related_name="users",
         verbose_name=_("province"),
     )
+
+    objects = ProfploegUserManager()
 
     class Meta:
         constraints = [
@@ -58,3 +74,89 @@ class User(AbstractUser):
     @property
     def is_province_user(self) -> bool:
         return self.is_active and self.role == self.Role.PROVINCE
+
+    @property
+    def organisation_label(self) -> str:
+        """Where the user works, as the user list shows it."""
+        if self.municipality_id:
+            return str(self.municipality)
+        if self.province_id:
+            return str(self.province)
+        profile = getattr(self, "expert_profile", None)
+        if profile is not None:
+            return f"{profile.name} ({profile.organisation})"
+        return ""
+
+
+class InvitationQuerySet(models.QuerySet):
+    def usable(self, now) -> "InvitationQuerySet":
+        return self.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+
+
+class Invitation(models.Model):
+    """A one-time link to choose a password; only a hash of the link's secret is kept."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("user"),
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    email = models.EmailField(_("email"))
+    created_at = models.DateTimeField(_("sent at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    secret_hash = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.created_at:%Y-%m-%d})"
+
+
+class AccountEvent(models.Model):
+    """What happened to an account, by whom and when: invitations, deactivations."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("created")
+        INVITED = "invited", _("invited")
+        ACCEPTED = "accepted", _("invitation accepted")
+        DEACTIVATED = "deactivated", _("deactivated")
+        REACTIVATED = "reactivated", _("reactivated")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="account_events",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("event"), max_length=20, choices=Kind.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("account event")
+        verbose_name_plural = _("account events")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind} {self.at:%Y-%m-%d %H:%M}"

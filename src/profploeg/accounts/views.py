@@ -7,21 +7,31 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from profploeg.lib.forms import attempt, posted
 
 from . import services
-from .forms import EnrolForm, TokenForm
-from .permissions import may_use_email_code, needs_authenticator, otp_exempt
+from .forms import EnrolForm, InviteForm, TokenForm
+from .models import AccountEvent, User
+from .permissions import may_use_email_code, needs_authenticator, otp_exempt, role_required
+
+# The authenticator this session is setting up: each attempt has its own secret.
+PENDING_DEVICE = "accounts_pending_totp"
 
 
 def safe_next(request, default: str = "/") -> str:
@@ -111,16 +121,34 @@ def send_code(request):
 
 
 @otp_exempt
+@never_cache
 def enrol(request):
     """Set up an authenticator app: scan the QR code, confirm with a code, keep recovery codes."""
     user = request.user
-    # Without a verified session, only a first authenticator may be set up: otherwise a stolen
-    # password would be enough to add one.
-    if services.has_authenticator(user) and not user.is_verified():
-        raise PermissionDenied
-    device = services.start_totp_enrolment(user=user)
-    form = EnrolForm(request.POST or None)
-    if form.is_valid():
+    if not services.may_enrol(user=user, verified=user.is_verified()):
+        if services.has_authenticator(user) or not may_use_email_code(user):
+            raise PermissionDenied
+        # A user who gets codes by email confirms one first: a password alone is not enough.
+        device = services.email_device(user)
+        if device.valid_until is None or device.valid_until < timezone.now():
+            try:
+                services.send_login_code(user=user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+        messages.info(request, _("Enter the code we emailed you first; then set up the app."))
+        return redirect(with_next("accounts:verify", request.get_full_path()))
+    pending = request.session.get(PENDING_DEVICE)
+    device = None
+    if request.method == "POST" and pending:
+        device = TOTPDevice.objects.filter(pk=pending, user=user, confirmed=False).first()
+    form = EnrolForm(posted(request))
+    if device is None:
+        device = services.start_totp_enrolment(user=user, replacing=pending)
+        request.session[PENDING_DEVICE] = device.pk
+        if request.method == "POST":
+            form = EnrolForm()
+            messages.error(request, _("This set-up has expired: scan the new code."))
+    if form.is_bound and form.is_valid():
         try:
             codes = services.confirm_totp_device(
                 user=user, device=device, token=form.cleaned_data["token"]
@@ -128,6 +156,7 @@ def enrol(request):
         except ValidationError as error:
             _add(form, error)
         else:
+            request.session.pop(PENDING_DEVICE, None)
             request.session.cycle_key()
             django_otp.login(request, device)
             return render(
@@ -147,6 +176,7 @@ def enrol(request):
     )
 
 
+@never_cache
 @require_POST
 def recovery_codes(request):
     """New recovery codes; the old ones stop working."""
@@ -201,3 +231,136 @@ def _add(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+@role_required(User.Role.STAFF)
+def users(request):
+    """Staff: every user with role, organisation and last login; invite a new one."""
+    form = InviteForm(posted(request))
+    if form.is_valid():
+        data = form.cleaned_data
+        if attempt(
+            form,
+            lambda: services.invite_user(
+                by=request.user,
+                email=data["email"],
+                role=data["role"],
+                name=data["name"],
+                municipality=data["municipality"],
+                province=data["province"],
+                expert=data["expert"],
+            ),
+        ):
+            messages.success(
+                request, _("The invitation is on its way to %(email)s.") % {"email": data["email"]}
+            )
+            return redirect("accounts:users")
+    return render(
+        request,
+        "accounts/user_list.html",
+        {
+            "form": form,
+            "users": User.objects.with_role().listed().order_by("role", "username"),
+            "events": AccountEvent.objects.select_related("user", "by")[:20],
+        },
+    )
+
+
+def _user_action(request, pk: int, action, done: str):
+    target = get_object_or_404(User, pk=pk)
+    try:
+        action(by=request.user, user=target)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done % {"user": target.get_full_name() or target.username})
+    return redirect("accounts:users")
+
+
+@role_required(User.Role.STAFF)
+@require_POST
+def user_deactivate(request, pk: int):
+    return _user_action(request, pk, services.deactivate_user, _("%(user)s is deactivated."))
+
+
+@role_required(User.Role.STAFF)
+@require_POST
+def user_reactivate(request, pk: int):
+    return _user_action(request, pk, services.reactivate_user, _("%(user)s is active again."))
+
+
+@role_required(User.Role.STAFF)
+@require_POST
+def user_reinvite(request, pk: int):
+    return _user_action(
+        request, pk, services.reinvite_user, _("A new invitation went to %(user)s.")
+    )
+
+
+@otp_exempt
+@login_not_required
+@never_cache
+def accept_invitation(request, secret: str):
+    """Choose a password with the invitation's one-time link; then the user is logged in."""
+    try:
+        invitation = services.find_invitation(secret=secret)
+    except ValidationError as error:
+        return render(request, "accounts/invitation_invalid.html", {"error": error}, status=404)
+    form = SetPasswordForm(invitation.user, posted(request))
+    if form.is_valid():
+        password = form.cleaned_data["new_password1"]
+        accepted = {}
+        if attempt(
+            form,
+            lambda: accepted.setdefault(
+                "user", services.accept_invitation(secret=secret, password=password)
+            ),
+        ):
+            user = accepted["user"]
+            if request.user.is_authenticated:
+                logout(request)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            if may_use_email_code(user):
+                # The link came by email: it counts as the emailed code of this first login.
+                django_otp.login(request, services.email_device(user))
+            messages.success(request, _("Welcome to Profploeg: your password is set."))
+            if needs_authenticator(user):
+                return redirect("accounts:enrol")
+            return redirect("home")
+    return render(
+        request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}
+    )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """A reset link by email; the page says the same whether the address is known or not."""
+
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/email/password_reset_body.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        self.extra_email_context = {"site_url": settings.SITE_URL.rstrip("/")}
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+password_reset = otp_exempt(login_not_required(PasswordResetView.as_view()))
+password_reset_done = otp_exempt(
+    login_not_required(
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
+    )
+)
+password_reset_confirm = otp_exempt(login_not_required(PasswordResetConfirmView.as_view()))
+password_reset_complete = otp_exempt(
+    login_not_required(
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset_complete.html"
+        )
+    )
+)

@@ -67,7 +67,13 @@ def use_token(*, plaintext: str) -> ApiToken | None:
     prefix, _sep, secret = plaintext[len(TOKEN_START) :].partition("_")
     if not prefix or not secret:
         return None
-    token = ApiToken.objects.active().select_related("user").filter(prefix=prefix).first()
+    # A deactivated user's tokens authenticate no one.
+    token = (
+        ApiToken.objects.active()
+        .select_related("user")
+        .filter(prefix=prefix, user__is_active=True)
+        .first()
+    )
     if token is None or not hmac.compare_digest(token.secret_hash, hash_secret(secret, token.salt)):
         return None
     now = timezone.now()

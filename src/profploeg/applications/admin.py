@@ -7,6 +7,10 @@ class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def get_readonly_fields(self, request, obj=None):
+        # Shown, never edited: non-editable fields (uploaded_at) must be listed here too.
+        return self.fields
+
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 

@@ -150,7 +150,7 @@ def import_applications(
     """Submit every row of an e-loket export as an application; one bad row imports nothing."""
     if not (by.is_active and by.role == User.Role.STAFF):
         raise PermissionDenied(_("Only programme staff can import applications."))
-    table = read_table(upload, filename)
+    table = read_table(upload, filename, max_rows=MAX_ROWS)
     index = column_index(table[0], COLUMNS)
     missing = [key for key in REQUIRED if key not in index]
     if missing:

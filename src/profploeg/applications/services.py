@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from profploeg.accounts.models import User
 from profploeg.lib.dates import local_date
+from profploeg.lib.pdf import active_content
 from profploeg.municipalities.models import Municipality
 from profploeg.programmes.models import Programme, Round, Theme
 
@@ -48,6 +49,16 @@ def check_pdf(upload: UploadedFile) -> None:
     upload.seek(0)
     if header != b"%PDF-":
         raise ValidationError(_("%(name)s is not a PDF file.") % {"name": upload.name})
+    found = active_content(upload.read())
+    upload.seek(0)
+    if found:
+        raise ValidationError(
+            _(
+                "%(name)s contains active content (%(what)s), which could run when it is "
+                "opened: save or print it again as a plain PDF and upload that."
+            )
+            % {"name": upload.name, "what": found}
+        )
 
 
 def round_for(programme: Programme, day: datetime.date) -> Round:

@@ -1,7 +1,11 @@
-"""Reading an uploaded spreadsheet (CSV or XLSX) into rows of cell values, for the imports."""
+"""Reading an uploaded spreadsheet (CSV or XLSX) into rows of cell values, for the imports.
+
+A sheet is read row by row and never further than the rows an import may hold: an XLSX of a few
+kilobytes can declare a million cells (`A1:XFD10000`), which openpyxl would otherwise pad out."""
 
 import csv
 import io
+from collections.abc import Iterable
 from typing import IO
 
 from django.core.exceptions import ValidationError
@@ -21,13 +25,43 @@ def is_blank(row: list) -> bool:
     return not any(cell_text(cell) for cell in row)
 
 
-def read_table(upload: IO[bytes], filename: str) -> list[list]:
-    """The file's rows as lists of cell values, from its first non-blank row (the header) on."""
+# No import of ours has this many columns; cells beyond it are never read.
+MAX_COLUMNS = 64
+# Without a limit of the caller's: more data rows than any import takes.
+DEFAULT_MAX_ROWS = 100_000
+
+
+def limited(rows: Iterable, max_rows: int) -> list[list]:
+    """Rows up to the header plus `max_rows` data rows plus one (so that the caller can say the
+    file is too long), counting only non-blank rows, each cut at MAX_COLUMNS."""
+    table, filled = [], 0
+    # Blank rows are kept (row numbers in messages stay right), but not without end.
+    most = 2 * max_rows + 1000
+    for row in rows:
+        row = list(row[:MAX_COLUMNS])
+        table.append(row)
+        if len(table) > most:
+            raise ValidationError(
+                _(
+                    "The file has more than %(max)d rows, blank ones included: remove the empty ones."
+                )
+                % {"max": most}
+            )
+        if not is_blank(row):
+            filled += 1
+            if filled > max_rows + 1:
+                break
+    return table
+
+
+def read_table(upload: IO[bytes], filename: str, *, max_rows: int = DEFAULT_MAX_ROWS) -> list[list]:
+    """The file's rows as lists of cell values, from its first non-blank row (the header) on;
+    at most `max_rows` + 1 data rows are read."""
     name = filename.lower()
     if name.endswith(".xlsx"):
-        table = read_xlsx(upload)
+        table = read_xlsx(upload, max_rows=max_rows)
     elif name.endswith(".csv"):
-        table = read_csv(upload)
+        table = read_csv(upload, max_rows=max_rows)
     else:
         raise ValidationError(_("Upload a .csv or .xlsx file."))
     while table and is_blank(table[0]):
@@ -37,17 +71,33 @@ def read_table(upload: IO[bytes], filename: str) -> list[list]:
     return table
 
 
-def read_xlsx(upload: IO[bytes]) -> list[list]:
+def xlsx_rows(sheet) -> Iterable[tuple]:
+    """A read-only sheet's rows as stored, not as its declared dimensions pretend."""
+    sheet.reset_dimensions()
+    for row in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+        # openpyxl pads every row to max_col: drop the padding (trailing empty cells).
+        end = len(row)
+        while end and row[end - 1] is None:
+            end -= 1
+        yield row[:end]
+
+
+def read_xlsx(upload: IO[bytes], *, max_rows: int = DEFAULT_MAX_ROWS) -> list[list]:
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
-        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+        try:
+            return limited(xlsx_rows(workbook.worksheets[0]), max_rows)
+        finally:
+            workbook.close()
+    except ValidationError:
+        raise
     except Exception as error:
         raise ValidationError(_("This is not a readable .xlsx file.")) from error
 
 
-def read_csv(upload: IO[bytes]) -> list[list]:
+def read_csv(upload: IO[bytes], *, max_rows: int = DEFAULT_MAX_ROWS) -> list[list]:
     raw = upload.read()
     try:
         text = raw.decode("utf-8-sig")
@@ -61,7 +111,7 @@ def read_csv(upload: IO[bytes]) -> list[list]:
     except csv.Error:
         dialect = csv.excel
     try:
-        return list(csv.reader(io.StringIO(text), dialect))
+        return limited(csv.reader(io.StringIO(text), dialect), max_rows)
     except csv.Error as error:
         raise ValidationError(_("This is not a readable CSV file.")) from error
 

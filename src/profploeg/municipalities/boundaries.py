@@ -68,7 +68,9 @@ def name_of(properties: dict) -> str:
 
 def polygons_of(geometry: dict) -> list:
     """A geometry's polygons, each a list of rings of [x, y]."""
-    kind = (geometry or {}).get("type")
+    if not isinstance(geometry, dict):
+        return []
+    kind = geometry.get("type")
     if kind == "Polygon":
         return [geometry["coordinates"]]
     if kind == "MultiPolygon":
@@ -81,11 +83,15 @@ def polygons_of(geometry: dict) -> list:
 def in_degrees(features: list[dict]) -> bool:
     """Longitude/latitude if the first point looks like it; otherwise projected metres."""
     for feature in features:
-        for polygon in polygons_of(feature.get("geometry")):
-            for ring in polygon:
-                if ring:
-                    x, y = ring[0][:2]
-                    return abs(x) <= 180 and abs(y) <= 90
+        try:
+            for polygon in polygons_of(feature.get("geometry")):
+                for ring in polygon:
+                    if ring:
+                        x, y = ring[0][:2]
+                        return abs(float(x)) <= 180 and abs(float(y)) <= 90
+        except (TypeError, ValueError, IndexError, KeyError, AttributeError):
+            # A malformed feature is reported by the import, with its number.
+            continue
     return False
 
 
@@ -154,6 +160,25 @@ def parse(content: bytes | str) -> list[dict]:
     raise ValidationError(_("The file is not a GeoJSON FeatureCollection."))
 
 
+def feature_polygons(feature: dict, degrees: bool, tolerance_m: float, result) -> list:
+    """A feature's polygons, simplified; rings that vanish below the tolerance are left out."""
+    polygons = []
+    for polygon in polygons_of(feature.get("geometry")):
+        rings = []
+        for index, ring in enumerate(polygon):
+            result.points_before += len(ring)
+            simplified = simplify_ring(ring, degrees, tolerance_m)
+            if not simplified and index == 0:
+                # The outer ring vanished (a speck below the tolerance): so does the polygon.
+                break
+            if simplified:
+                rings.append(simplified)
+                result.points_after += len(simplified)
+        if rings:
+            polygons.append(rings)
+    return polygons
+
+
 @transaction.atomic
 def import_boundaries(
     *, content: bytes | str, source: str, tolerance_m: float = DEFAULT_TOLERANCE_M
@@ -165,26 +190,29 @@ def import_boundaries(
     result = BoundaryImport()
     boundaries: dict[str, MunicipalityBoundary] = {}
     now = timezone.now()
-    for feature in features:
+    for number, feature in enumerate(features, start=1):
+        if not isinstance(feature, dict):
+            raise ValidationError(
+                _("Feature %(number)d is not a GeoJSON object.") % {"number": number}
+            )
         properties = feature.get("properties") or {}
+        if not isinstance(properties, dict):
+            properties = {}
         refnis = refnis_of(properties)
         if refnis is None or refnis not in known:
             result.skipped.append(refnis or name_of(properties) or "?")
             continue
-        polygons = []
-        for polygon in polygons_of(feature.get("geometry")):
-            rings = []
-            for index, ring in enumerate(polygon):
-                result.points_before += len(ring)
-                simplified = simplify_ring(ring, degrees, tolerance_m)
-                if not simplified and index == 0:
-                    # The outer ring vanished (a speck below the tolerance): so does the polygon.
-                    break
-                if simplified:
-                    rings.append(simplified)
-                    result.points_after += len(simplified)
-            if rings:
-                polygons.append(rings)
+        try:
+            polygons = feature_polygons(feature, degrees, tolerance_m, result)
+        except (TypeError, ValueError, IndexError, KeyError, AttributeError) as error:
+            # Hand-made or truncated files: say which feature, never a traceback.
+            raise ValidationError(
+                _(
+                    "Feature %(number)d (%(refnis)s) has coordinates that are not a GeoJSON "
+                    "polygon: %(error)s"
+                )
+                % {"number": number, "refnis": refnis, "error": error}
+            ) from error
         if not polygons:
             result.skipped.append(refnis)
             continue

@@ -6,6 +6,8 @@ copied next to it. A manifest records what is in it."""
 
 import datetime
 import json
+import os
+import re
 import shutil
 from pathlib import Path
 
@@ -39,14 +41,60 @@ def _installed(label: str) -> bool:
     return any(config.label == app_label for config in apps.get_app_configs())
 
 
+# A dated folder per backup (YYYY-MM-DDTHHMMSSZ): sorts by age, never collides from night to night.
+DATED = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{6}Z(-\d+)?$")
+
+
+def make_private(path: Path) -> None:
+    """Owner-only permissions on a backup: it holds password hashes, TOTP secrets and
+    recovery codes."""
+    os.chmod(path, 0o700)
+    for child in path.rglob("*"):
+        os.chmod(child, 0o700 if child.is_dir() else 0o600)
+
+
+def repeatable_read() -> None:
+    """Read every table from one snapshot. PostgreSQL's default (READ COMMITTED) takes a new
+    snapshot per statement, so rows written during the dump could appear in one model and not
+    in another; SQLite's transaction already reads one snapshot."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
+
+def back_up_dated(
+    *, into: Path, keep: int, now: datetime.datetime | None = None
+) -> tuple[Path, dict]:
+    """A new backup in a dated folder under `into`; only the newest `keep` dated folders stay."""
+    if keep < 1:
+        raise ValidationError("Keep at least one backup.")
+    into = Path(into)
+    into.mkdir(parents=True, exist_ok=True)
+    os.chmod(into, 0o700)
+    now = now or datetime.datetime.now(datetime.UTC)
+    stamp = now.strftime("%Y-%m-%dT%H%M%SZ")
+    output, number = into / stamp, 1
+    # Two backups within one second (a manual one next to the nightly one) each get their own.
+    while output.exists():
+        number += 1
+        output = into / f"{stamp}-{number}"
+    manifest = back_up(output=output)
+    dated = sorted(p for p in into.iterdir() if p.is_dir() and DATED.match(p.name))
+    for old in dated[:-keep]:
+        shutil.rmtree(old)
+    return output, manifest
+
+
 def back_up(*, output: Path) -> dict:
     """Write the database's rows and a copy of the uploads into `output` (a new folder)."""
     output = Path(output)
     if output.exists() and any(output.iterdir()):
         raise ValidationError(f"{output} is not empty: choose a new folder.")
     output.mkdir(parents=True, exist_ok=True)
+    os.chmod(output, 0o700)
     # One snapshot: nothing written halfway through the dump ends up half in it.
     with transaction.atomic():
+        repeatable_read()
         call_command(
             "dumpdata",
             natural_foreign=True,
@@ -70,6 +118,7 @@ def back_up(*, output: Path) -> dict:
         else 0,
     }
     (output / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+    make_private(output)
     return manifest
 
 

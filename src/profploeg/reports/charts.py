@@ -1,4 +1,4 @@
-"""Charts of a status report, drawn on the server from the report's dict: no JavaScript, no CDN.
+"""Charts of a status report, drawn on the server from the typed report: no JavaScript, no CDN.
 
 A chart is a list of simple shapes (rectangles, lines, texts, polygons) in its own coordinate
 space, plus the data table it was drawn from. The same shapes become
@@ -17,6 +17,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from .schema import ReportRound, StatusReport
+from .tables import AWAITING_ADMISSIBILITY, AWAITING_ASSESSMENT, EVER_ADMISSIBLE
+
 INK = "#1d1d1b"
 MUTED = "#555555"
 GRID = "#d7d7d7"
@@ -25,26 +28,35 @@ FONTS = Path(__file__).resolve().parent / "data"
 
 STATUS_COLOURS = {
     "accepted": "#1b7a3a",
-    "admissible": "#5fae9e",
-    "submitted": "#7ea6d8",
+    "awaiting_assessment": "#5fae9e",
+    "awaiting_admissibility": "#7ea6d8",
     "deferred": "#d9a21b",
     "inadmissible": "#b3261e",
     "withdrawn": "#9a9a9a",
 }
-# From application to completed guidance; a step shows once the report has its key.
+# From application to completed guidance.
 FUNNEL_STEPS = [
     "submitted",
-    "admissible",
+    "ever_admissible",
     "accepted",
     "intakes_held",
     "trajectories_started",
     "trajectories_completed",
 ]
-STACK_ORDER = ["accepted", "admissible", "submitted", "deferred", "inadmissible", "withdrawn"]
+STACK_ORDER = [
+    "accepted",
+    "awaiting_assessment",
+    "awaiting_admissibility",
+    "deferred",
+    "inadmissible",
+    "withdrawn",
+]
 
 UI = {
     "submitted": _("Submitted"),
-    "admissible": _("Admissible"),
+    "ever_admissible": EVER_ADMISSIBLE,
+    "awaiting_admissibility": AWAITING_ADMISSIBILITY,
+    "awaiting_assessment": AWAITING_ASSESSMENT,
     "accepted": _("Accepted"),
     "deferred": _("Deferred"),
     "inadmissible": _("Inadmissible"),
@@ -89,7 +101,9 @@ UI = {
 # The documents for Parliament are Dutch whatever the interface language.
 DUTCH = {
     "submitted": "Ingediend",
-    "admissible": "Ontvankelijk",
+    "ever_admissible": "Ontvankelijk verklaard",
+    "awaiting_admissibility": "Wacht op ontvankelijkheid",
+    "awaiting_assessment": "Wacht op beoordeling",
     "accepted": "Aanvaard",
     "deferred": "Uitgesteld",
     "inadmissible": "Onontvankelijk",
@@ -445,41 +459,45 @@ def nice_step(maximum: float, ticks: int = 4) -> int:
     return 10 * magnitude
 
 
-def funnel_chart(round_: dict, labels: dict = UI) -> Chart:
+def funnel_chart(round_: ReportRound, labels: dict = UI) -> Chart:
     """A round's applications from submitted to completed guidance."""
-    steps = [key for key in FUNNEL_STEPS if key in round_]
-    submitted = round_["submitted"]
+    submitted = round_.submitted
 
     def share(value) -> str:
         return f" ({round(100 * Decimal(value) / submitted)}%)" if submitted else ""
 
-    items = [(label(labels, key), [(label(labels, key), round_[key], BRAND)]) for key in steps]
+    # The guidance's steps once the round has its first intake.
+    steps = FUNNEL_STEPS if round_.intakes_held else FUNNEL_STEPS[:3]
+    values = {key: getattr(round_, key) for key in steps}
+    items = [(label(labels, key), [(label(labels, key), values[key], BRAND)]) for key in values]
     shapes, height = horizontal_bars(items, value_suffix=share)
     return Chart(
-        key=f"funnel-{round_['number']}",
-        title=label(labels, "funnel", number=round_["number"]),
+        key=f"funnel-{round_.number}",
+        title=label(labels, "funnel", number=round_.number),
         width=680,
         height=round(height),
         shapes=shapes,
         headers=[label(labels, "step"), label(labels, "count"), label(labels, "share")],
-        rows=[[label(labels, key), round_[key], share(round_[key]).strip(" ()")] for key in steps],
+        rows=[
+            [label(labels, key), value, share(value).strip(" ()")] for key, value in values.items()
+        ],
         numeric=[False, True, True],
     )
 
 
-def person_days_chart(round_: dict, labels: dict = UI) -> Chart | None:
+def person_days_chart(round_: ReportRound, labels: dict = UI) -> Chart | None:
     """Planned and registered person-days of each municipality of a round with a trajectory."""
-    rows = [row for row in round_["municipalities"] if "person_days_planned" in row]
+    rows = [row for row in round_.municipalities if row.has_trajectory]
     if not rows:
         return None
-    rows.sort(key=lambda row: (-Decimal(row["person_days_planned"]), row["name"]))
+    rows.sort(key=lambda row: (-row.person_days_planned, row.name))
     planned, registered = label(labels, "planned"), label(labels, "registered")
     items = [
         (
-            row["name"],
+            row.name,
             [
-                (planned, Decimal(row["person_days_planned"]), "#9bb7df"),
-                (registered, Decimal(row.get("person_days_consumed") or 0), BRAND),
+                (planned, row.person_days_planned, "#9bb7df"),
+                (registered, row.person_days_consumed, BRAND),
             ],
         )
         for row in rows
@@ -493,18 +511,14 @@ def person_days_chart(round_: dict, labels: dict = UI) -> Chart | None:
         legend=[(planned, "#9bb7df"), (registered, BRAND)],
     )
     return Chart(
-        key=f"person-days-{round_['number']}",
-        title=f"{label(labels, 'person_days')} – {label(labels, 'round', number=round_['number'])}",
+        key=f"person-days-{round_.number}",
+        title=f"{label(labels, 'person_days')} – {label(labels, 'round', number=round_.number)}",
         width=680,
         height=round(height),
         shapes=shapes,
         headers=[label(labels, "municipality"), planned, registered],
         rows=[
-            [
-                row["name"],
-                number(row["person_days_planned"]),
-                number(row.get("person_days_consumed") or 0),
-            ]
+            [row.name, number(row.person_days_planned), number(row.person_days_consumed)]
             for row in rows
         ],
         numeric=[False, True, True],
@@ -515,18 +529,17 @@ def month_label(day) -> str:
     return f"{day.month:02d}/{day.year}"
 
 
-def completions_chart(report: dict, labels: dict = UI) -> Chart | None:
-    """Trajectories completed per month, and those expected to complete, month by month."""
+def completions_chart(report: StatusReport, labels: dict = UI) -> Chart | None:
+    """Trajectories completed per month, and those expected to complete (the median forecast),
+    month by month."""
     done, expected = {}, {}
-    for round_ in report["rounds"]:
-        for row in round_["municipalities"]:
-            if row.get("completed_on"):
-                month = row["completed_on"].replace(day=1)
+    for round_ in report.rounds:
+        for row in round_.municipalities:
+            if row.completed_on:
+                month = row.completed_on.replace(day=1)
                 done[month] = done.get(month, 0) + 1
-            elif row.get("expected_completion") and row.get("trajectory_status") not in (
-                "stopped",
-            ):
-                month = row["expected_completion"].replace(day=1)
+            elif row.expected_completion_p50 and row.trajectory_state != "stopped":
+                month = row.expected_completion_p50.replace(day=1)
                 expected[month] = expected.get(month, 0) + 1
     if not done and not expected:
         return None
@@ -564,30 +577,22 @@ def completions_chart(report: dict, labels: dict = UI) -> Chart | None:
     )
 
 
-def status_segments(round_: dict) -> dict[str, int]:
+def status_segments(round_: ReportRound) -> dict[str, int]:
     """The round's applications split by their status on the date (each counted once)."""
-    only_admissible = round_["admissible"] - round_["accepted"] - round_["deferred"]
-    return {
-        "accepted": round_["accepted"],
-        "admissible": only_admissible,
-        "submitted": round_["awaiting_decision"] - only_admissible,
-        "deferred": round_["deferred"],
-        "inadmissible": round_["inadmissible"],
-        "withdrawn": round_["withdrawn"],
-    }
+    return {key: getattr(round_, key) for key in STACK_ORDER}
 
 
-def statuses_chart(report: dict, labels: dict = UI) -> Chart:
+def statuses_chart(report: StatusReport, labels: dict = UI) -> Chart:
     """Every round as one bar, split by status."""
-    names = {key: label(labels, "awaiting" if key == "submitted" else key) for key in STACK_ORDER}
+    names = {key: label(labels, key) for key in STACK_ORDER}
     items, rows = [], []
-    for round_ in report["rounds"]:
+    for round_ in report.rounds:
         segments = status_segments(round_)
-        round_label = label(labels, "round", number=round_["number"])
+        round_label = label(labels, "round", number=round_.number)
         items.append(
             (round_label, [(names[key], segments[key], STATUS_COLOURS[key]) for key in STACK_ORDER])
         )
-        rows.append([round_label, *(segments[key] for key in STACK_ORDER), round_["submitted"]])
+        rows.append([round_label, *(segments[key] for key in STACK_ORDER), round_.submitted])
     shapes, height = horizontal_bars(
         items, legend=[(names[key], STATUS_COLOURS[key]) for key in STACK_ORDER], label_width=110
     )
@@ -607,15 +612,15 @@ def statuses_chart(report: dict, labels: dict = UI) -> Chart:
     )
 
 
-def round_charts(round_: dict, labels: dict = UI) -> list[Chart]:
+def round_charts(round_: ReportRound, labels: dict = UI) -> list[Chart]:
     """The pictures of one round: its funnel and its person-days per municipality."""
-    if not round_["submitted"]:
+    if not round_.submitted:
         return []
     return [c for c in (funnel_chart(round_, labels), person_days_chart(round_, labels)) if c]
 
 
-def programme_charts(report: dict, labels: dict = UI) -> list[Chart]:
+def programme_charts(report: StatusReport, labels: dict = UI) -> list[Chart]:
     """The pictures of the whole report: applications per round and status, completions."""
-    if not report["rounds"]:
+    if not report.rounds:
         return []
     return [c for c in (statuses_chart(report, labels), completions_chart(report, labels)) if c]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import charts, maps
+from .schema import ReportRound, StatusReport
 from .tables import MUNICIPALITY_COLUMNS, Column, cell, present
 
 MONTHS = [
@@ -38,12 +39,22 @@ STATUS_NL = {
     "deferred": "uitgesteld",
     "withdrawn": "ingetrokken",
 }
-TRAJECTORY_STATUS_NL = {
+TRAJECTORY_STATE_NL = {
     "planned": "gepland",
     "running": "lopend",
+    "overdue": "over tijd",
+    "inactive": "inactief",
     "completed": "afgerond",
     "stopped": "stopgezet",
 }
+NUMBER_WORDS = ["één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien"]
+# What "vastgelegd" (committed) means, said wherever the document gives the amount.
+COMMITTED_NL = (
+    "Vastgelegd betekent: voor een lopend of gepland traject de geplande mensdagen aan het "
+    "dagtarief van elke toegewezen expert dat op de datum van dit overzicht gold; voor een "
+    "afgerond of stopgezet traject wat het werkelijk verbruikte. Verbruikt is wat tot die datum "
+    "werd geregistreerd, aan het dagtarief van de dag zelf."
+)
 TO_COMPLETE = "[aan te vullen]"
 
 
@@ -88,6 +99,15 @@ class Document:
     blocks: list = field(default_factory=list)
     # Wide tables (the annex) read better on landscape pages.
     landscape: bool = False
+
+
+def day_month(day: datetime.date) -> str:
+    """'13 augustus', as the minister writes a date of the same year."""
+    return f"{day.day} {MONTHS[day.month - 1]}"
+
+
+def in_words(count: int) -> str:
+    return NUMBER_WORDS[count - 1] if 0 < count <= len(NUMBER_WORDS) else nl_number(count)
 
 
 def nl_date(day: datetime.date | str | None) -> str:
@@ -137,17 +157,17 @@ def sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def format_cell(row: dict, column: Column) -> str:
+def format_cell(row, column: Column) -> str:
     value = cell(row, column)
     if value is None or value == "":
         return ""
-    if column.key == "name" and row.get("name_now") and row["name_now"] != value:
+    if column.key == "name" and row.name_now and row.name_now != value:
         # A municipality that has merged since: as it was, and what it is part of now.
-        return f"{value} (nu {row['name_now']})"
+        return f"{value} (nu {row.name_now})"
     if column.key == "status_label":
-        return STATUS_NL.get(row.get("status"), str(value))
-    if column.key == "trajectory_status_label":
-        return TRAJECTORY_STATUS_NL.get(row.get("trajectory_status"), str(value))
+        return STATUS_NL.get(row.status, str(value))
+    if column.key == "trajectory_state_label":
+        return TRAJECTORY_STATE_NL.get(row.trajectory_state, str(value))
     if column.kind == "date":
         return short_date(value)
     if column.kind == "money":
@@ -159,18 +179,19 @@ def format_cell(row: dict, column: Column) -> str:
     return str(value)
 
 
-def table(columns: list[Column], rows: list[dict], caption: str = "", total: bool = False) -> Table:
+def total_cell(rows: list, column: Column) -> str:
+    total = sum((cell(row, column) or Decimal(0) for row in rows), Decimal(0))
+    return nl_number(total, 2) if column.kind == "money" else nl_days(total)
+
+
+def table(columns: list[Column], rows: list, caption: str = "", total: bool = False) -> Table:
     """`total`: a last row with the sums of the person-days and the amounts."""
     cells = [[format_cell(row, column) for column in columns] for row in rows]
     summed = [column for column in columns if column.kind in ("days", "money")]
     if total and rows and summed:
-        sums = {
-            column.key: sum((Decimal(row.get(column.key) or 0) for row in rows), Decimal(0))
-            for column in summed
-        }
         cells.append(
             [
-                "Totaal" if index == 0 else format_cell(sums, column) if column in summed else ""
+                "Totaal" if index == 0 else total_cell(rows, column) if column in summed else ""
                 for index, column in enumerate(columns)
             ]
         )
@@ -182,40 +203,47 @@ def table(columns: list[Column], rows: list[dict], caption: str = "", total: boo
     )
 
 
-# The answer's own table is short: who, where, how far. The annex has every column.
+# The answer's own table is short: who, how far, committed and consumed (the amount the text
+# announces). The annex has every column.
 ANSWER_KEYS = [
     "name",
-    "province",
     "status_label",
-    "first_intake",
+    "trajectory_state_label",
     "started_on",
     "completed_on",
-    "expected_completion",
+    "stopped_on",
+    "expected_completion_p50",
+    "expected_completion_p80",
     "person_days_consumed",
-    "cost_eur",
+    "committed_eur",
+    "consumed_eur",
 ]
+# Always in the answer's table, even when still zero: the text announces them.
+ANSWER_ALWAYS = {"name", "status_label", "committed_eur", "consumed_eur"}
 # The name column says "Melle (nu Merelbeke-Melle)" when a municipality has merged since.
 ANNEX_SKIP = {"refnis_now", "name_now"}
 
 
-def answer_table(round_: dict) -> Table:
-    rows = round_["municipalities"]
+def answer_table(round_: ReportRound) -> Table:
+    rows = round_.municipalities
     columns = [
         column
-        for column in present(MUNICIPALITY_COLUMNS, rows)
-        if column.key in ANSWER_KEYS and any(format_cell(row, column) for row in rows)
+        for column in MUNICIPALITY_COLUMNS
+        if column.key in ANSWER_ALWAYS
+        or (column.key in ANSWER_KEYS and any(format_cell(row, column) for row in rows))
     ]
     return table(
         columns,
         rows,
-        f"Gemeenten van de {ordinal(round_['number'])} ronde op de datum van dit overzicht",
+        f"Gemeenten van de {ordinal(round_.number)} ronde op de datum van dit overzicht: "
+        "status, vastgelegd en verbruikt bedrag",
         total=True,
     )
 
 
-def annex_table(round_: dict) -> Table:
+def annex_table(round_: ReportRound) -> Table:
     """Every column that says something: one that is empty in every row is left out."""
-    rows = round_["municipalities"]
+    rows = round_.municipalities
     columns = [
         column
         for column in present(MUNICIPALITY_COLUMNS, rows)
@@ -224,37 +252,56 @@ def annex_table(round_: dict) -> Table:
     return table(columns, rows, total=True)
 
 
-def annex_title(round_: dict) -> str:
-    return f"Overzicht van de gemeenten uit de {ordinal(round_['number'])} ronde"
+def annex_title(round_: ReportRound) -> str:
+    return f"Overzicht van de gemeenten uit de {ordinal(round_.number)} ronde"
 
 
-def applications_answer(round_: dict) -> list[str]:
+def late_sentence(round_: ReportRound) -> str:
+    """The seed: 'Na 13 augustus werden nog twee aanvragen voor begeleiding ingediend.'"""
+    late = round_.late_from_previous_round
+    if not late or round_.previous_deadline is None:
+        return ""
+    return (
+        f"Na {day_month(round_.previous_deadline)} "
+        + ("werd" if late == 1 else "werden")
+        + f" nog {in_words(late)} {'aanvraag' if late == 1 else 'aanvragen'} voor begeleiding "
+        f"ingediend. {'Die werd' if late == 1 else 'Die werden'} opgenomen binnen het "
+        f"selectieproces voor de {ordinal(round_.number)} indieningsronde, met deadline "
+        f"{nl_date(round_.deadline)}."
+    )
+
+
+def applications_answer(round_: ReportRound) -> list[str]:
     """What happened to the round's applications, in the minister's words where possible."""
-    number, submitted = ordinal(round_["number"]), round_["submitted"]
+    number, submitted = ordinal(round_.number), round_.submitted
     text = [
         f"Tijdens de {number} indieningsronde "
         + ("werd" if submitted == 1 else "werden")
         + f" {plural(submitted, 'aanvraag', 'aanvragen') if submitted else 'geen aanvragen'} "
-        f"ingediend voor de indieningsdatum van {nl_date(round_['deadline'])}."
+        f"ingediend voor de indieningsdatum van {nl_date(round_.deadline)}."
     ]
-    rows = round_["municipalities"]
-    inadmissible = [row for row in rows if row["status"] == "inadmissible"]
-    if round_["inadmissible"]:
+    late = late_sentence(round_)
+    if late:
+        text.append(late)
+    rows = round_.municipalities
+    if round_.inadmissible:
         reasons = "; ".join(
-            f"{row['name']}: {row['reason'].rstrip('. ')}" for row in inadmissible if row["reason"]
+            f"{row.name}: {row.reason.rstrip('. ')}"
+            for row in rows
+            if row.status == "inadmissible" and row.reason
         )
-        verb = "was" if round_["inadmissible"] == 1 else "waren"
+        verb = "was" if round_.inadmissible == 1 else "waren"
         text.append(
-            f"{sentence(plural(round_['inadmissible'], 'aanvraag', 'aanvragen'))} {verb} "
+            f"{sentence(plural(round_.inadmissible, 'aanvraag', 'aanvragen'))} {verb} "
             f"onontvankelijk{f' ({reasons})' if reasons else ''}. "
             + (
                 "De betrokken gemeente werd hiervan op de hoogte gebracht."
-                if round_["inadmissible"] == 1
+                if round_.inadmissible == 1
                 else "De betrokken gemeenten werden hiervan op de hoogte gebracht."
             )
         )
-    if round_["admissible"]:
-        if round_["admissible"] == submitted:
+    if round_.ever_admissible:
+        if round_.ever_admissible == submitted:
             everything = (
                 "De aanvraag werd"
                 if submitted == 1
@@ -263,35 +310,66 @@ def applications_answer(round_: dict) -> list[str]:
             text.append(f"{everything} ontvankelijk verklaard.")
         else:
             text.append(
-                sentence(plural(round_["admissible"], "aanvraag werd", "aanvragen werden"))
+                sentence(plural(round_.ever_admissible, "aanvraag werd", "aanvragen werden"))
                 + " ontvankelijk verklaard en opgenomen in de beoordeling door VLAIO."
             )
-    if round_["deferred"]:
-        deferred = [row for row in rows if row["status"] == "deferred"]
-        names = ", ".join(row["name"] for row in deferred)
+    if round_.deferred:
+        names = ", ".join(row.name for row in rows if row.status == "deferred")
         text.append(
-            f"Voor {plural(round_['deferred'], 'gemeente', 'gemeenten')} ({names}) bleek tijdens de "
+            f"Voor {plural(round_.deferred, 'gemeente', 'gemeenten')} ({names}) bleek tijdens de "
             "beoordeling dat een begeleiding nog niet kon starten."
         )
-    if round_["accepted"]:
+    if round_.accepted:
         text.append(
-            sentence(plural(round_["accepted"], "gemeente kan", "gemeenten kunnen"))
+            sentence(plural(round_.accepted, "gemeente kan", "gemeenten kunnen"))
             + " deelnemen aan een begeleidingstraject door de profploeg."
         )
-    if round_["awaiting_decision"]:
+    if round_.awaiting_admissibility:
         text.append(
-            f"Over {plural(round_['awaiting_decision'], 'aanvraag', 'aanvragen')} is nog niet beslist."
+            f"Voor {plural(round_.awaiting_admissibility, 'aanvraag', 'aanvragen')} is de "
+            "ontvankelijkheid nog niet beoordeeld."
         )
-    if round_["withdrawn"]:
+    if round_.awaiting_assessment:
         text.append(
-            sentence(plural(round_["withdrawn"], "aanvraag werd", "aanvragen werden"))
+            sentence(
+                plural(
+                    round_.awaiting_assessment, "ontvankelijke aanvraag", "ontvankelijke aanvragen"
+                )
+            )
+            + " "
+            + ("wacht" if round_.awaiting_assessment == 1 else "wachten")
+            + " nog op de beoordeling."
+        )
+    if round_.withdrawn:
+        text.append(
+            sentence(plural(round_.withdrawn, "aanvraag werd", "aanvragen werden"))
             + " ingetrokken."
         )
     return [" ".join(text)]
 
 
-def budget_answer(report: dict, round_: dict, *, first: bool) -> list[str]:
-    budget = report.get("budget") or {}
+def capacity_sentence(report: StatusReport) -> str:
+    capacity = report.capacity
+    if capacity.over_capacity:
+        return (
+            f"Er zijn {nl_number(capacity.accepted)} begeleidingen toegekend, "
+            f"{nl_number(capacity.over_capacity)} boven de capaciteit van "
+            f"{nl_number(capacity.planned)} voorziene begeleidingen."
+        )
+    if capacity.remaining == 0:
+        return (
+            f"Het totaal aantal voorziene begeleidingen ({nl_number(capacity.planned)}) is bereikt."
+        )
+    return (
+        f"Er zijn {nl_number(capacity.accepted)} van de {nl_number(capacity.planned)} voorziene "
+        f"begeleidingen toegekend; er is nog ruimte voor "
+        f"{plural(capacity.remaining, 'begeleiding', 'begeleidingen')}."
+    )
+
+
+def budget_answer(report: StatusReport, round_: ReportRound, *, first: bool) -> list[str]:
+    """The budget, ending with the sentence that announces the round's table when it has one."""
+    budget = report.budget
     text = []
     if first:
         text.append(
@@ -302,105 +380,99 @@ def budget_answer(report: dict, round_: dict, *, first: bool) -> list[str]:
         )
     else:
         text.append("Ook hier leggen we geen budget vast per gemeente.")
-    capacity = report["capacity"]
-    total = budget.get("total_eur")
-    # The offer's capacity on the date (it grows with an amendment), else the programme's.
-    planned = budget.get("capacity") or capacity["planned"]
-    if total is not None and planned:
+    planned = report.capacity.planned
+    if planned:
         text.append(
-            f"Het totaalbedrag van {nl_money(total)} is begroot op "
+            f"Het totaalbedrag van {nl_money(budget.total_eur)} is begroot op "
             f"{plural(planned, 'begeleiding', 'begeleidingen')}, gemiddeld "
-            f"{nl_money(Decimal(total) / planned)} per begeleiding."
+            f"{nl_money(budget.total_eur / planned)} per begeleiding."
         )
-    if "committed_eur" in budget:
+    text.append(
+        f"Op {nl_date(report.as_of)} is daarvan {nl_money(budget.committed_eur)} "
+        f"vastgelegd en {nl_money(budget.consumed_eur)} verbruikt; de prognose bij afronding "
+        f"bedraagt {nl_money(budget.forecast_at_completion_eur)}."
+    )
+    if first:
+        text.append(COMMITTED_NL)
+    text.append(
+        f"Voor de gemeenten van de {ordinal(round_.number)} ronde is "
+        f"{nl_money(round_.committed_eur)} vastgelegd en {nl_money(round_.consumed_eur)} "
+        f"verbruikt: {nl_days(round_.person_days_consumed)} van de "
+        f"{nl_days(round_.person_days_planned)} geplande mensdagen werden geregistreerd."
+    )
+    if not first or report.capacity.over_capacity:
+        text.append(capacity_sentence(report))
+    if round_.municipalities:
         text.append(
-            f"Op {nl_date(report['as_of'])} is daarvan {nl_money(budget['committed_eur'])} "
-            f"vastgelegd en {nl_money(budget.get('consumed_eur', 0))} verbruikt"
-            + (
-                f"; de prognose bij afronding bedraagt {nl_money(budget['forecast_eur'])}."
-                if "forecast_eur" in budget
-                else "."
-            )
+            "De tabel hieronder geeft per gemeente de status van het traject, het vastgelegde "
+            "en het verbruikte bedrag."
         )
-    if "cost_eur" in round_:
-        text.append(
-            f"Voor de gemeenten van de {ordinal(round_['number'])} ronde werden tot nu toe "
-            f"{nl_days(round_.get('person_days_consumed', 0))} mensdagen geregistreerd, voor "
-            f"{nl_money(round_['cost_eur'])}"
-            + (
-                f" (gepland: {nl_days(round_['person_days_planned'])} mensdagen)."
-                if "person_days_planned" in round_
-                else "."
-            )
-            + " De tabel geeft het bedrag per gemeente."
-        )
-    if not first:
-        remaining = capacity["remaining"]
-        if remaining <= 0:
-            text.append(
-                f"Met deze ronde is het totaal aantal voorziene begeleidingen "
-                f"({nl_number(capacity['planned'])}) bereikt."
-            )
-        else:
-            text.append(
-                f"Er zijn {nl_number(capacity['accepted'])} van de {nl_number(capacity['planned'])} "
-                f"voorziene begeleidingen toegekend; er is nog ruimte voor "
-                f"{plural(remaining, 'begeleiding', 'begeleidingen')}."
-            )
     return [" ".join(text)]
 
 
-def progress_answer(round_: dict) -> list[str]:
+def progress_answer(round_: ReportRound) -> list[str]:
     text = []
-    if "intakes_held" in round_:
-        if round_["intakes_held"]:
-            text.append(
-                f"Er vonden {plural(round_['intakes_held'], 'intakegesprek', 'intakegesprekken')} "
-                f"plaats, het eerste op {nl_date(round_.get('first_intake'))}."
-            )
-            missing = round_["accepted"] - round_["intakes_held"]
-            if missing > 0:
-                text.append(
-                    f"Nog {plural(missing, 'intakegesprek moet', 'intakegesprekken moeten')} plaatsvinden."
-                )
-        else:
-            text.append("Er hebben nog geen intakegesprekken plaatsgevonden.")
-    if "trajectories_started" in round_:
-        completed = round_.get("trajectories_completed", 0)
-        started = round_["trajectories_started"]
-        if not started:
-            text.append("Er is nog geen begeleiding effectief gestart.")
-        else:
-            text.append(
-                sentence(plural(started, "begeleiding is", "begeleidingen zijn"))
-                + " effectief gestart; "
-                + (
-                    "nog geen enkele is afgerond."
-                    if not completed
-                    else f"{plural(completed, 'is', 'zijn')} afgerond."
-                )
-            )
-        if completed:
-            names = [
-                row["name"]
-                for row in round_["municipalities"]
-                if row.get("completed_on") or row.get("trajectory_status") == "completed"
-            ]
-            if names:
-                text.append(f"Afgerond: {', '.join(names)}.")
-    if not text:
+    if round_.intakes_held:
         text.append(
-            "Voor deze gemeenten zijn nog geen intakegesprekken of trajecten geregistreerd."
+            f"Er vonden {plural(round_.intakes_held, 'intakegesprek', 'intakegesprekken')} "
+            f"plaats, het eerste op {nl_date(round_.first_intake)}."
         )
-    expected = round_.get("expected_completion")
-    if expected and round_.get("trajectories_completed", 0) < round_["accepted"]:
-        text.append(
-            "De trajecten lopen af op verschillende momenten. Aan het huidige tempo is de laatste "
-            f"begeleiding van deze ronde naar verwachting afgerond op {nl_date(expected)}."
+        missing = round_.accepted - round_.intakes_held
+        if missing > 0:
+            text.append(
+                f"Nog {plural(missing, 'intakegesprek moet', 'intakegesprekken moeten')} plaatsvinden."
+            )
+    elif round_.accepted:
+        text.append("Er hebben nog geen intakegesprekken plaatsgevonden.")
+    started, running = round_.trajectories_started, round_.trajectories_running
+    completed, stopped = round_.trajectories_completed, round_.trajectories_stopped
+    if not started:
+        text.append("Er is nog geen begeleiding effectief gestart.")
+    else:
+        parts = [f"{plural(running, 'loopt', 'lopen')} nog" if running else "geen enkele loopt nog"]
+        if round_.trajectories_overdue:
+            parts[0] += (
+                f" (waarvan {plural(round_.trajectories_overdue, 'traject', 'trajecten')} "
+                "over de geplande einddatum)"
+            )
+        parts.append(
+            f"{plural(completed, 'is', 'zijn')} afgerond"
+            if completed
+            else "nog geen enkele is afgerond"
         )
-    elif expected:
+        if stopped:
+            parts.append(f"{plural(stopped, 'werd', 'werden')} stopgezet")
         text.append(
-            f"Alle begeleidingen van deze ronde zijn afgerond, de laatste op {nl_date(expected)}."
+            sentence(plural(started, "begeleiding is", "begeleidingen zijn"))
+            + " effectief gestart; "
+            + ", ".join(parts[:-1])
+            + " en "
+            + parts[-1]
+            + "."
+        )
+    names = [row.name for row in round_.municipalities if row.trajectory_state == "completed"]
+    if names:
+        text.append(f"Afgerond: {', '.join(names)}.")
+    stopped_names = [row.name for row in round_.municipalities if row.trajectory_state == "stopped"]
+    if stopped_names:
+        text.append(f"Stopgezet: {', '.join(stopped_names)}.")
+    p50, p80 = round_.expected_completion_p50, round_.expected_completion_p80
+    open_ = round_.accepted - completed - stopped
+    if p50 and open_ > 0:
+        text.append(
+            "De trajecten lopen af op verschillende momenten. Dit is een prognose, geen "
+            "vaststaand gegeven: de laatste begeleiding van deze ronde is naar verwachting "
+            + (
+                f"afgerond rond {nl_date(p50)}."
+                if p80 is None or p80 == p50
+                else f"afgerond tussen {nl_date(p50)} en {nl_date(p80)} (de eerste datum is de "
+                "mediane, de tweede een voorzichtige schatting)."
+            )
+        )
+    elif p50 and round_.accepted:
+        text.append(
+            f"Alle begeleidingen van deze ronde zijn afgerond of stopgezet, de laatste op "
+            f"{nl_date(p80 or p50)}."
         )
     else:
         text.append(
@@ -410,8 +482,8 @@ def progress_answer(round_: dict) -> list[str]:
     return [" ".join(text)]
 
 
-def first_round_question(round_: dict) -> str:
-    count, number = nl_number(round_["accepted"]), ordinal(round_["number"])
+def first_round_question(round_: ReportRound) -> str:
+    count, number = nl_number(round_.accepted), ordinal(round_.number)
     return (
         f"Kan de minister een overzicht geven van de vastgelegde budgetten, in totaal en per "
         f"gemeente, voor de {count} gemeenten in de {number} ronde? Hoe verlopen de begeleidingen "
@@ -421,8 +493,8 @@ def first_round_question(round_: dict) -> str:
     )
 
 
-def later_round_question(round_: dict) -> str:
-    number = ordinal(round_["number"])
+def later_round_question(round_: ReportRound) -> str:
+    number = ordinal(round_.number)
     return (
         f"Kan de minister een overzicht geven van de aanvragen, in totaal en per gemeente, van de "
         f"{number} ronde? Kan ze aangeven hoeveel aanvragen ontvankelijk zijn? Kan ze het budget "
@@ -439,20 +511,19 @@ EVALUATION_QUESTION = (
 )
 
 
-def evaluation_answer(report: dict) -> list[str]:
-    evaluation, showcase = report.get("evaluation"), report.get("showcase")
+def evaluation_answer(report: StatusReport) -> list[str]:
+    evaluation, showcase = report.evaluation, report.showcase
     text = []
-    if isinstance(evaluation, dict) and evaluation.get("sent"):
+    if evaluation.sent:
         sentence_ = (
             f"Na afronding krijgt elke gemeente een evaluatievragenlijst. Op "
-            f"{nl_date(report['as_of'])} werden er {nl_number(evaluation['sent'])} verstuurd en "
-            f"{nl_number(evaluation.get('received', 0))} ingevuld"
+            f"{nl_date(report.as_of)} werden er {nl_number(evaluation.sent)} verstuurd en "
+            f"{nl_number(evaluation.received)} ingevuld"
         )
-        rate = evaluation.get("response_rate_percent")
+        rate = evaluation.response_rate_percent
         sentence_ += f" ({nl_number(rate)}%)." if rate is not None else "."
         text.append(sentence_)
-        satisfaction = evaluation.get("average_satisfaction")
-        usefulness = evaluation.get("average_usefulness")
+        satisfaction, usefulness = evaluation.average_satisfaction, evaluation.average_usefulness
         if satisfaction is not None or usefulness is not None:
             parts = []
             if satisfaction is not None:
@@ -460,51 +531,71 @@ def evaluation_answer(report: dict) -> list[str]:
             if usefulness is not None:
                 parts.append(f"het nut {nl_number(usefulness, 1)}")
             text.append(f"Gemiddeld scoren de gemeenten {' en '.join(parts)} op 5.")
-        follow_up = evaluation.get("follow_up") or {}
-        if follow_up.get("sent"):
+        follow_up = evaluation.follow_up
+        if follow_up.sent:
             text.append(
                 f"Een jaar na afronding volgt een tweede bevraging: "
-                f"{nl_number(follow_up.get('received', 0))} van de "
-                f"{nl_number(follow_up['sent'])} gemeenten antwoordden."
+                f"{nl_number(follow_up.received)} van de "
+                f"{nl_number(follow_up.sent)} gemeenten antwoordden."
             )
-    elif isinstance(evaluation, dict):
+    else:
         text.append(
             f"Evaluatiemethode: {TO_COMPLETE} (in Profploeg werden nog geen evaluaties verstuurd)."
         )
-    else:
-        text.append(f"Evaluatiemethode: {TO_COMPLETE}")
-    if isinstance(showcase, dict) and showcase:
-        text.append(
-            f"Op De Vitrine staan {plural(showcase.get('published', 0), 'praktijk', 'praktijken')} "
-            "gepubliceerd."
-        )
-    else:
-        text.append(f"De Vitrine: {TO_COMPLETE}")
+    text.append(
+        f"Op De Vitrine staan {plural(showcase.published, 'praktijk', 'praktijken')} gepubliceerd."
+    )
     return [" ".join(text[:-1]), text[-1]] if len(text) > 1 else text
 
 
-def introduction(report: dict) -> list[str]:
-    programme = report["programme"]
+def introduction(report: StatusReport) -> list[str]:
+    programme = report.programme
     text = [
-        f"De open oproep ‘{programme['title']}’ werd gelanceerd op "
-        f"{nl_date(programme['published_on'])}."
+        f"De open oproep ‘{programme.title}’ werd gelanceerd op {nl_date(programme.published_on)}."
     ]
-    for session in report["info_sessions"]:
+    for session in report.info_sessions:
         text.append(
-            f"De infosessie ‘{session['title']}’ van {nl_date(session['date'])} kon rekenen op "
-            f"de belangstelling van {plural(session['attendees'], 'deelnemer', 'deelnemers')}."
+            f"De infosessie ‘{session.title}’ van {nl_date(session.date)} kon rekenen op "
+            f"de belangstelling van {plural(session.attendees, 'deelnemer', 'deelnemers')}."
         )
     return [" ".join(text)]
 
 
-def filters_note(report: dict) -> list[Paragraph]:
-    filters = report.get("filters") or {}
+def completion_note(report: StatusReport) -> list[str]:
+    """The programme's completion, as a range with the trajectories that decide it."""
+    budget = report.budget
+    if not budget.completion_p50 or not any(
+        round_.trajectories_started for round_ in report.rounds
+    ):
+        return []
+    text = (
+        "Wanneer alle begeleidingen afgerond zijn, is een prognose, geen vaststaand gegeven: "
+        + (
+            f"naar verwachting rond {nl_date(budget.completion_p50)}"
+            if not budget.completion_p80 or budget.completion_p80 == budget.completion_p50
+            else f"naar verwachting tussen {nl_date(budget.completion_p50)} en "
+            f"{nl_date(budget.completion_p80)}"
+        )
+        + "."
+    )
+    if budget.completion_drivers:
+        text += f" Die datum hangt vooral af van {', '.join(budget.completion_drivers)}."
+    if budget.trajectories_overdue:
+        text += (
+            f" {sentence(plural(budget.trajectories_overdue, 'traject loopt', 'trajecten lopen'))}"
+            " over de geplande einddatum."
+        )
+    return [text]
+
+
+def filters_note(report: StatusReport) -> list[Paragraph]:
+    filters = report.filters
     if not filters:
         return []
     names = {"province": "provincie", "status": "status", "theme": "thema", "expert": "expert"}
     described = "; ".join(
         f"{names.get(key, key)} "
-        + (STATUS_NL.get(chosen["value"], chosen["label"]) if key == "status" else chosen["label"])
+        + (STATUS_NL.get(chosen.value, chosen.label) if key == "status" else chosen.label)
         for key, chosen in filters.items()
     )
     return [
@@ -516,11 +607,11 @@ def filters_note(report: dict) -> list[Paragraph]:
     ]
 
 
-def answer_document(report: dict, *, with_charts: bool = True) -> Document:
+def answer_document(report: StatusReport, *, with_charts: bool = True) -> Document:
     """The whole report as the answer to the written question, with an annex per later round."""
-    as_of = nl_date(report["as_of"])
+    as_of = nl_date(report.as_of)
     document = Document(
-        title=report["programme"]["title"],
+        title=report.programme.title,
         subtitle=f"Antwoord op de schriftelijke vraag – stand van zaken op {as_of}",
     )
     blocks = document.blocks
@@ -533,16 +624,19 @@ def answer_document(report: dict, *, with_charts: bool = True) -> Document:
     )
     blocks.extend(filters_note(report))
     blocks.extend(Paragraph(text) for text in introduction(report))
-    if with_charts and report["rounds"]:
+    if report.capacity.over_capacity:
+        blocks.append(Paragraph(capacity_sentence(report)))
+    blocks.extend(Paragraph(text) for text in completion_note(report))
+    if with_charts and report.rounds:
         programme_charts = charts.programme_charts(report, labels=charts.DUTCH)
         programme_charts.insert(1, maps.province_tiles(report, labels=charts.DUTCH))
         for chart in programme_charts:
             blocks.append(Figure(chart, chart.title))
     annexes = []
     question = 0
-    for round_ in report["rounds"]:
+    for round_ in report.rounds:
         question += 1
-        first = round_["number"] == 1
+        first = round_.number == 1
         blocks.append(Heading(f"Vraag {question}"))
         blocks.append(
             Paragraph(
@@ -554,6 +648,9 @@ def answer_document(report: dict, *, with_charts: bool = True) -> Document:
             blocks.append(Paragraph(text))
         for text in budget_answer(report, round_, first=first):
             blocks.append(Paragraph(text))
+        # The table the budget's last sentence announces, right below it.
+        if round_.municipalities:
+            blocks.append(answer_table(round_))
         for text in progress_answer(round_):
             blocks.append(Paragraph(text))
         if first:
@@ -561,13 +658,11 @@ def answer_document(report: dict, *, with_charts: bool = True) -> Document:
         if with_charts:
             for chart in charts.round_charts(round_, labels=charts.DUTCH):
                 blocks.append(Figure(chart, chart.title))
-        if first:
-            blocks.append(answer_table(round_))
-        else:
+        if not first:
             annexes.append(round_)
             blocks.append(
                 Paragraph(
-                    f"Een overzicht per gemeente staat in bijlage {len(annexes)}: "
+                    f"Een volledig overzicht per gemeente staat in bijlage {len(annexes)}: "
                     f"{annex_title(round_).lower()}."
                 )
             )
@@ -585,14 +680,14 @@ def answer_document(report: dict, *, with_charts: bool = True) -> Document:
     return document
 
 
-def annex_document(report: dict) -> Document:
+def annex_document(report: StatusReport) -> Document:
     """The annex alone: the municipalities of the report's round(s)."""
-    as_of = nl_date(report["as_of"])
-    rounds = report["rounds"]
+    as_of = nl_date(report.as_of)
+    rounds = report.rounds
     title = annex_title(rounds[0]) if len(rounds) == 1 else "Overzicht van de gemeenten per ronde"
     document = Document(
         title=f"Bijlage – {title}",
-        subtitle=f"{report['programme']['title']} – stand van zaken op {as_of}",
+        subtitle=f"{report.programme.title} – stand van zaken op {as_of}",
         landscape=True,
     )
     document.blocks.extend(filters_note(report))
@@ -600,7 +695,7 @@ def annex_document(report: dict) -> Document:
         if len(rounds) > 1:
             document.blocks.append(Heading(annex_title(round_), 2))
         document.blocks.append(annex_table(round_))
-        if not round_["municipalities"]:
+        if not round_.municipalities:
             document.blocks.append(Paragraph("Geen aanvragen op deze datum."))
     if not rounds:
         document.blocks.append(Paragraph("Geen ronde was geopend op deze datum."))

@@ -1,20 +1,19 @@
-"""Render a status report (the dict of `status.status_report`) in a download format.
+"""Render a status report (the typed `schema.StatusReport`) in a download format.
 
-Every format renders the same dict: JSON and CSV as data, XLSX as a workbook of tables, DOCX and
+Every format renders the same report: JSON and CSV as data, XLSX as a workbook of tables, DOCX and
 PDF as the answer to the written parliamentary question (see `document.py`). The annex, the
 overview of the municipalities of a round, has its own XLSX, DOCX, PDF and CSV."""
 
 import csv
 import io
-import json
-
-from django.core.serializers.json import DjangoJSONEncoder
 
 from . import docx_export, pdf_export, xlsx_export
 from .document import annex_document, answer_document
-from .tables import ROUND_COLUMNS, cell, present
+from .schema import StatusReport
+from .tables import ROUND_COLUMNS
 
-MUNICIPALITY_COLUMNS = [
+# The municipalities' CSV: every field of a row as the JSON writes it, the round first.
+MUNICIPALITY_CSV = [
     "round",
     "refnis",
     "name",
@@ -24,77 +23,85 @@ MUNICIPALITY_COLUMNS = [
     "received",
     "status",
     "reason",
-]
-# Figures that a report gains as the programme records them (trajectories, person-days, cost):
-# appended after the columns above, so that the first columns never move.
-MUNICIPALITY_EXTRA_COLUMNS = [
     "themes",
     "first_intake",
-    "trajectory_status",
+    "trajectory_state",
     "started_on",
+    "planned_end",
     "completed_on",
-    "expected_completion",
+    "stopped_on",
+    "overdue_days",
+    "last_activity",
+    "expected_completion_p50",
+    "expected_completion_p80",
     "experts",
     "person_days_planned",
     "person_days_consumed",
-    "cost_eur",
+    "committed_eur",
+    "consumed_eur",
 ]
 
 
-def as_json(report: dict) -> str:
-    return json.dumps(report, indent=2, ensure_ascii=False, cls=DjangoJSONEncoder) + "\n"
+def as_json(report: StatusReport) -> str:
+    return report.to_json()
 
 
 def csv_value(value):
-    if isinstance(value, list | tuple):
-        return ", ".join(
-            str(item.get("name", item)) if isinstance(item, dict) else str(item) for item in value
+    """A value as JSON has it; a list (themes, experts) as one comma-separated text; text that a
+    spreadsheet would read as a formula is neutralised."""
+    if isinstance(value, list):
+        value = ", ".join(
+            str(item["name"]) if isinstance(item, dict) else str(item) for item in value
         )
+    if value is None:
+        return ""
+    if (
+        isinstance(value, str)
+        and value[:1] in ("=", "+", "@")
+        or (isinstance(value, str) and value[:1] == "-" and not value[1:2].isdigit())
+    ):
+        return "'" + value
     return value
 
 
-def municipalities_csv(report: dict) -> str:
+def municipalities_csv(report: StatusReport) -> str:
     """The per-municipality table of every round, one row per application."""
-    rows = [row for round_ in report["rounds"] for row in round_["municipalities"]]
-    keys = set().union(*(row.keys() for row in rows)) if rows else set()
-    fieldnames = MUNICIPALITY_COLUMNS + [key for key in MUNICIPALITY_EXTRA_COLUMNS if key in keys]
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=fieldnames, extrasaction="ignore")
-    writer.writeheader()
-    for round_ in report["rounds"]:
-        for row in round_["municipalities"]:
+    writer = csv.writer(out)
+    writer.writerow(MUNICIPALITY_CSV)
+    for round_ in report.rounds:
+        for row in round_.municipalities:
+            data = row.model_dump(mode="json")
             writer.writerow(
-                {
-                    "round": round_["number"],
-                    **{key: csv_value(row.get(key)) for key in fieldnames[1:]},
-                }
+                [round_.number, *(csv_value(data[key]) for key in MUNICIPALITY_CSV[1:])]
             )
     return out.getvalue()
 
 
-def rounds_csv(report: dict) -> str:
-    """The summary table: one row per round with its figures."""
-    columns = present(ROUND_COLUMNS, report["rounds"])
+def rounds_csv(report: StatusReport) -> str:
+    """The summary table: one row per round with its figures, as the JSON writes them."""
+    keys = [column.key for column in ROUND_COLUMNS]
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([column.key for column in columns])
-    for round_ in report["rounds"]:
-        writer.writerow([cell(round_, column) for column in columns])
+    writer.writerow(keys)
+    for round_ in report.rounds:
+        data = round_.model_dump(mode="json")
+        writer.writerow([csv_value(data[key]) for key in keys])
     return out.getvalue()
 
 
 CSV_TABLES = {"municipalities": municipalities_csv, "rounds": rounds_csv}
 
 
-def as_csv(report: dict, table: str = "municipalities") -> str:
+def as_csv(report: StatusReport, table: str = "municipalities") -> str:
     return CSV_TABLES[table](report)
 
 
-def as_docx(report: dict) -> bytes:
+def as_docx(report: StatusReport) -> bytes:
     return docx_export.render(answer_document(report))
 
 
-def as_pdf(report: dict) -> bytes:
+def as_pdf(report: StatusReport) -> bytes:
     return pdf_export.render(answer_document(report))
 
 
@@ -121,7 +128,9 @@ CONTENT_TYPES = {
 }
 
 
-def render(report: dict, format: str, *, table: str = "municipalities", annex: bool = False):
+def render(
+    report: StatusReport, format: str, *, table: str = "municipalities", annex: bool = False
+):
     """The report in a format: text (JSON, CSV) or bytes (XLSX, DOCX, PDF).
 
     `annex`: only the overview of the municipalities; `table`: which CSV table."""
@@ -133,12 +142,12 @@ def render(report: dict, format: str, *, table: str = "municipalities", annex: b
 
 
 def filename(
-    report: dict, format: str, *, table: str = "municipalities", annex: bool = False
+    report: StatusReport, format: str, *, table: str = "municipalities", annex: bool = False
 ) -> str:
-    stem = f"statusrapport-{report['programme']['id']}-{report['as_of'].isoformat()}"
-    rounds = [round_["number"] for round_ in report["rounds"]]
+    stem = f"statusrapport-{report.programme.id}-{report.as_of.isoformat()}"
+    rounds = [round_.number for round_ in report.rounds]
     if annex:
-        stem = f"bijlage-gemeenten-ronde-{'-'.join(map(str, rounds)) or 'geen'}-{report['as_of'].isoformat()}"
+        stem = f"bijlage-gemeenten-ronde-{'-'.join(map(str, rounds)) or 'geen'}-{report.as_of.isoformat()}"
     elif format == "csv" and table != "municipalities":
         stem += f"-{table}"
     return f"{stem}.{format}"

@@ -5,7 +5,6 @@ applications kept (for the guidance: the sums of their rows). The programme's ow
 (capacity, budget, sessions, evaluation) stay those of the whole programme."""
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -96,31 +95,3 @@ class ReportFilter:
                 "label": expert.name if expert else str(self.expert),
             }
         return described
-
-
-# Round figures that add up over the municipalities' rows.
-SUMMED = ("person_days_planned", "person_days_consumed", "cost_eur")
-
-
-def regroup_guidance(round_: dict) -> None:
-    """Recompute a round's guidance figures from its (filtered) municipality rows."""
-    if "intakes_held" not in round_:
-        return
-    rows = [row for row in round_["municipalities"] if "trajectory_status" in row]
-    intakes = [row["first_intake"] for row in rows if row.get("first_intake")]
-    started = [row for row in rows if row.get("started_on")]
-    completed = [row for row in rows if row.get("trajectory_status") == "completed"]
-    ended = [row for row in rows if row.get("trajectory_status") in ("completed", "stopped")]
-    expected = [row["expected_completion"] for row in rows if row.get("expected_completion")]
-    round_.update(
-        {
-            "intakes_held": len(intakes),
-            "first_intake": min(intakes, default=None),
-            "trajectories_started": len(started),
-            "trajectories_running": len(started) - len([r for r in ended if r.get("started_on")]),
-            "trajectories_completed": len(completed),
-            "expected_completion": max(expected, default=None),
-        }
-    )
-    for key in SUMMED:
-        round_[key] = sum((Decimal(row.get(key) or 0) for row in rows), Decimal(0))

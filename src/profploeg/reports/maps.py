@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from profploeg.municipalities.models import Municipality, MunicipalityBoundary
 
 from .charts import INK, MUTED, UI, Chart, Line, Rect, Shape, Text, label, legend_shapes
+from .schema import ReportMunicipality, StatusReport
 
 STATUS_ORDER = ["completed", "accepted", "awaiting", "deferred", "inadmissible", "withdrawn"]
 STATUS_COLOURS = {
@@ -35,13 +36,13 @@ PROVINCE_TILES = {
 MAP_WIDTH = 720
 
 
-def status_key(row: dict) -> str:
+def status_key(row: ReportMunicipality) -> str:
     """The application's status on the date, with a completed guidance as its own step."""
-    if row.get("trajectory_status") == "completed" or row.get("completed_on"):
+    if row.trajectory_state == "completed":
         return "completed"
-    if row["status"] in ("submitted", "admissible"):
+    if row.status in ("submitted", "admissible"):
         return "awaiting"
-    return row["status"]
+    return row.status
 
 
 def status_label(labels: dict, key: str) -> str:
@@ -59,11 +60,11 @@ def category_colour(round_number: int, key: str) -> str:
     return tint(STATUS_COLOURS[key], ROUND_TINTS[min(round_number - 1, len(ROUND_TINTS) - 1)])
 
 
-def applications(report: dict) -> list[tuple[int, dict]]:
-    return [(r["number"], row) for r in report["rounds"] for row in r["municipalities"]]
+def applications(report: StatusReport) -> list[tuple[int, ReportMunicipality]]:
+    return [(r.number, row) for r in report.rounds for row in r.municipalities]
 
 
-def status_map(report: dict, labels: dict = UI) -> Chart | None:
+def status_map(report: StatusReport, labels: dict = UI) -> Chart | None:
     """The map, or None when no boundaries were imported. Two queries, whatever the size."""
     boundaries = list(
         MunicipalityBoundary.objects.select_related("municipality").only(
@@ -84,19 +85,17 @@ def status_map(report: dict, labels: dict = UI) -> Chart | None:
     shown: dict[str, tuple[int, str, list[str]]] = {}
     missing = []
     for number, row in applications(report):
-        if row["refnis"] in by_refnis:
-            targets = [row["refnis"]]
-        elif row.get("refnis_now") in by_refnis:
-            targets = [row["refnis_now"]]
+        if row.refnis in by_refnis:
+            targets = [row.refnis]
+        elif row.refnis_now in by_refnis:
+            targets = [row.refnis_now]
         else:
-            targets = [old for old in formed_from.get(row["refnis"], []) if old in by_refnis]
+            targets = [old for old in formed_from.get(row.refnis, []) if old in by_refnis]
         if not targets:
-            missing.append(row["name"])
+            missing.append(row.name)
             continue
         key = status_key(row)
-        text = (
-            f"{row['name']}: {label(labels, 'round', number=number)}, {status_label(labels, key)}"
-        )
+        text = f"{row.name}: {label(labels, 'round', number=number)}, {status_label(labels, key)}"
         for refnis in targets:
             earlier = shown.get(refnis, (0, "", []))[2]
             shown[refnis] = (number, key, [*earlier, text])
@@ -157,11 +156,11 @@ def status_map(report: dict, labels: dict = UI) -> Chart | None:
     )
 
 
-def province_tiles(report: dict, labels: dict = UI) -> Chart:
+def province_tiles(report: StatusReport, labels: dict = UI) -> Chart:
     """The five provinces, west to east, each with its applications per status."""
     counts: dict[str, Counter] = defaultdict(Counter)
     for _, row in applications(report):
-        counts[row["province"]][status_key(row)] += 1
+        counts[row.province][status_key(row)] += 1
     tile_w, tile_h, gap = 172, 128, 6
     shapes: list = []
     for province, (column, row_, span) in PROVINCE_TILES.items():

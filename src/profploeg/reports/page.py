@@ -5,11 +5,12 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from . import charts
+from .schema import ReportRound
 from .tables import MUNICIPALITY_COLUMNS, Column, cell, present
 
 # The page shows the status by its label; the REFNIS code of today's municipality is in the
 # downloads (the name now is on the page).
-PAGE_SKIP = {"refnis_now", "status"}
+PAGE_SKIP = {"refnis_now"}
 
 
 def cell_html(column: Column, value, status: str) -> str:
@@ -29,12 +30,12 @@ def cell_html(column: Column, value, status: str) -> str:
     return f'<td class="{css}">{text}</td>'
 
 
-def round_page(round_: dict) -> dict:
+def round_page(round_: ReportRound) -> dict:
     """What the page shows of a round: its figures, its charts, its municipalities' table.
 
     The table's cells are formatted here rather than in the template: a template tag per cell
     made a round of a few thousand applications take seconds."""
-    rows = round_["municipalities"]
+    rows = round_.municipalities
     columns = [
         column for column in present(MUNICIPALITY_COLUMNS, rows) if column.key not in PAGE_SKIP
     ]
@@ -45,7 +46,7 @@ def round_page(round_: dict) -> dict:
         "rows": [
             mark_safe(
                 "".join(
-                    cell_html(column, value, row["status"])
+                    cell_html(column, value, row.status)
                     for column, value in zip(columns, values, strict=True)
                 )
             )

@@ -1,24 +1,55 @@
 """The status report: where every application stands on a date, computed from recorded history.
 
-Values are Python dates, Decimals and ints; each export format serialises them its own way.
-
-One function computes the figures; the page, the CLI and the downloads all render its result."""
+One function, `status_report`, computes the figures once into the typed `schema.StatusReport`;
+the page, the CLI, the downloads and the API all render that one structure."""
 
 import datetime
 from collections import Counter
+from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from profploeg.applications.models import Application, Transition
 from profploeg.evaluations.summary import evaluation_figures
 from profploeg.lib.dates import end_of_day, local_date
-from profploeg.programmes.models import Programme
+from profploeg.programmes.models import Programme, Round
 from profploeg.showcase.figures import showcase_figures
+from profploeg.trajectories import monitor as monitor_module
+from profploeg.trajectories.models import Assignment, Trajectory
+from profploeg.trajectories.monitor import BudgetMonitor, Group, Line, budget_monitor
 
-from .filters import ReportFilter, regroup_guidance
-from .guidance import add_guidance
+from .filters import ReportFilter
+from .schema import (
+    ReportBudget,
+    ReportCapacity,
+    ReportEvaluation,
+    ReportExpert,
+    ReportInfoSession,
+    ReportMunicipality,
+    ReportProgramme,
+    ReportRound,
+    ReportShowcase,
+    StatusReport,
+)
+from .schema import (
+    ReportFilter as ReportFilterOut,
+)
 
 Status = Application.Status
+ZERO = Decimal("0")
+ENDED = (Trajectory.Status.COMPLETED, Trajectory.Status.STOPPED)
+STATE_LABELS = {
+    **dict(Trajectory.Status.choices),
+    "overdue": gettext_lazy("Overdue"),
+    "inactive": gettext_lazy("Inactive"),
+}
+# Until the budget monitor states its own definition.
+COMMITTED_FALLBACK = gettext_lazy(
+    "Committed: for a running or planned trajectory, its planned person-days at each assigned "
+    "expert's day rate in force on the date; for a completed or stopped one, what it consumed."
+)
 
 
 def applications_on(programme: Programme, as_of: datetime.date):
@@ -36,34 +67,145 @@ def applications_on(programme: Programme, as_of: datetime.date):
     )
 
 
-def municipality_row(application: Application) -> dict:
+def line_state(line: Line) -> str:
+    """The trajectory on the date: its status, or the monitor's overdue/inactive when it says."""
+    return getattr(line, "state", None) or line.status
+
+
+def line_p50(line: Line) -> datetime.date | None:
+    if line.status in ENDED:
+        return line.ended_on
+    return getattr(line, "expected_end_p50", None) or line.expected_completion
+
+
+def line_p80(line: Line) -> datetime.date | None:
+    if line.status in ENDED:
+        return line.ended_on
+    return getattr(line, "expected_end_p80", None) or line_p50(line)
+
+
+def municipality_row(
+    application: Application, line: Line | None, experts: list[ReportExpert]
+) -> ReportMunicipality:
     municipality = application.municipality
-    return {
-        "refnis": municipality.refnis,
-        "name": municipality.name,
-        "name_now": municipality.current.name,
-        "refnis_now": municipality.current.refnis,
-        "province": municipality.province.name,
-        "received": local_date(application.submitted_at),
-        "status": application.status_on,
-        "status_label": str(Status(application.status_on).label),
-        "reason": application.reason_on
-        if application.status_on in (Status.INADMISSIBLE, Status.DEFERRED)
+    status = application.status_on
+    guided = line is not None and status == Status.ACCEPTED
+    state = line_state(line) if guided else None
+    return ReportMunicipality(
+        refnis=municipality.refnis,
+        name=municipality.name,
+        refnis_now=municipality.current.refnis,
+        name_now=municipality.current.name,
+        province=municipality.province.name,
+        received=local_date(application.submitted_at),
+        status=status,
+        status_label=str(Status(status).label),
+        reason=(application.reason_on or "")
+        if status in (Status.INADMISSIBLE, Status.DEFERRED)
         else "",
-        "themes": [theme.name for theme in application.themes.all()],
-    }
+        themes=[theme.name for theme in application.themes.all()],
+        first_intake=line.created_on if guided else None,
+        trajectory_state=state,
+        trajectory_state_label=str(STATE_LABELS[state]) if state else "",
+        started_on=line.started_on if guided else None,
+        planned_end=line.planned_end if guided else None,
+        completed_on=line.ended_on
+        if guided and line.status == Trajectory.Status.COMPLETED
+        else None,
+        stopped_on=line.ended_on if guided and line.status == Trajectory.Status.STOPPED else None,
+        overdue_days=(getattr(line, "overdue_days", 0) or 0) if guided else 0,
+        last_activity=getattr(line, "last_activity", None) if guided else None,
+        expected_completion_p50=line_p50(line) if guided else None,
+        expected_completion_p80=line_p80(line) if guided else None,
+        experts=experts if guided else [],
+        person_days_planned=line.planned_days if guided else ZERO,
+        person_days_consumed=line.consumed_days if guided else ZERO,
+        committed_eur=line.committed_eur if guided else ZERO,
+        consumed_eur=line.consumed_eur if guided else ZERO,
+    )
 
 
-def round_figures(statuses: Counter) -> dict:
-    return {
-        "submitted": sum(statuses.values()),
-        "admissible": sum(statuses[s] for s in Application.ADMITTED),
-        "inadmissible": statuses[Status.INADMISSIBLE],
-        "deferred": statuses[Status.DEFERRED],
-        "accepted": statuses[Status.ACCEPTED],
-        "withdrawn": statuses[Status.WITHDRAWN],
-        "awaiting_decision": statuses[Status.SUBMITTED] + statuses[Status.ADMISSIBLE],
+def late_count(round_: Round, previous: Round | None, rows: list[ReportMunicipality]) -> int:
+    """Applications received after the previous round's deadline, before this one opened (the
+    rule of `Round.round_missed_on`)."""
+    if previous is None:
+        return 0
+    return sum(previous.deadline < row.received < round_.opens_on for row in rows)
+
+
+def guidance_figures(rows: list[ReportMunicipality], lines: list[Line], group: Group | None):
+    """A round's guidance figures: the monitor's group for the whole round, or, when a filter
+    keeps only some applications, the sums of the rows kept."""
+    started = sum(line.started_on is not None for line in lines)
+    ended = sum(line.status in ENDED and line.started_on is not None for line in lines)
+    p50 = [day for day in map(line_p50, lines) if day]
+    p80 = [day for day in map(line_p80, lines) if day]
+    figures = {
+        "trajectories_started": started,
+        "trajectories_running": started - ended,
+        "trajectories_overdue": sum(line_state(line) == "overdue" for line in lines),
+        "trajectories_completed": sum(line.status == Trajectory.Status.COMPLETED for line in lines),
+        "trajectories_stopped": sum(line.status == Trajectory.Status.STOPPED for line in lines),
+        "expected_completion_p50": max(p50, default=None),
+        "expected_completion_p80": max(p80, default=None),
+        "person_days_planned": sum((r.person_days_planned for r in rows), ZERO),
+        "person_days_consumed": sum((r.person_days_consumed for r in rows), ZERO),
+        "committed_eur": sum((r.committed_eur for r in rows), ZERO),
+        "consumed_eur": sum((r.consumed_eur for r in rows), ZERO),
     }
+    if group is not None:
+        figures.update(intakes_held=group.intakes_held, first_intake=group.first_intake)
+    else:
+        intakes = [row.first_intake for row in rows if row.first_intake]
+        figures.update(intakes_held=len(intakes), first_intake=min(intakes, default=None))
+    return figures
+
+
+def experts_by_trajectory(
+    monitor: BudgetMonitor, as_of: datetime.date
+) -> dict[int, list[ReportExpert]]:
+    experts: dict[int, list[ReportExpert]] = {}
+    for row in (
+        Assignment.objects.filter(
+            trajectory__in=[line.pk for line in monitor.lines], assigned_on__lte=as_of
+        )
+        .values("trajectory_id", "expert__name", "expert__organisation__name", "planned_days")
+        .order_by("expert__name")
+    ):
+        experts.setdefault(row["trajectory_id"], []).append(
+            ReportExpert(
+                name=row["expert__name"],
+                organisation=row["expert__organisation__name"] or "",
+                person_days_planned=row["planned_days"],
+            )
+        )
+    return experts
+
+
+def budget_figures(monitor: BudgetMonitor) -> ReportBudget:
+    lines = monitor.lines
+    drivers = getattr(monitor, "completion_drivers", None) or []
+    return ReportBudget(
+        total_eur=monitor.total_eur,
+        committed_eur=monitor.totals.committed_eur,
+        consumed_eur=monitor.totals.consumed_eur,
+        remaining_eur=monitor.remaining_eur,
+        forecast_at_completion_eur=monitor.forecast_at_completion_eur,
+        forecast_exceeds_total=monitor.forecast_exceeds_total,
+        room_in_average_trajectories=monitor.room_in_average_trajectories,
+        committed_definition=str(
+            getattr(monitor_module, "COMMITTED_DEFINITION", None) or COMMITTED_FALLBACK
+        ),
+        trajectories_overdue=sum(line_state(line) == "overdue" for line in lines),
+        trajectories_inactive=sum(
+            bool(getattr(line, "inactive", False)) or line_state(line) == "inactive"
+            for line in lines
+        ),
+        completion_p50=getattr(monitor, "completion_p50", None) or monitor.expected_completion,
+        completion_p80=getattr(monitor, "completion_p80", None)
+        or max((day for day in map(line_p80, lines) if day), default=None),
+        completion_drivers=[getattr(d, "municipality", None) or str(d) for d in drivers],
+    )
 
 
 def status_report(
@@ -75,64 +217,105 @@ def status_report(
     status: str | None = None,
     theme: str | None = None,
     expert: int | None = None,
-) -> dict:
-    """Per round: applications and decisions as of the date; programme: sessions and capacity.
+) -> StatusReport:
+    """Per round: applications and decisions as of the date, each in the round it was placed in
+    (a late one even before that round opens); the guidance; the programme's sessions, capacity
+    and budget.
 
     Filters (province REFNIS code or name, status on the date, theme slug, expert id) keep the
     matching applications; the rounds' figures are then theirs (see `filters.py`)."""
     report_filter = ReportFilter(province=province, status=status, theme=theme, expert=expert)
     report_filter.validate()
-    rounds = list(programme.rounds.filter(opens_on__lte=as_of).order_by("number"))
-    rows_by_round: dict[int, list[dict]] = {r.pk: [] for r in rounds}
-    statuses_by_round: dict[int, Counter] = {r.pk: Counter() for r in rounds}
     applications = list(applications_on(programme, as_of))
-    # Capacity is the whole programme's, whatever the filters.
+    monitor = budget_monitor(programme=programme, as_of=as_of)
+    experts = experts_by_trajectory(monitor, as_of)
+    lines = {line.application_id: line for line in monitor.lines}
+    groups = {group.key: group for group in monitor.rounds}
+
+    kept = report_filter.kept(applications)
+    rows: dict[int, list[ReportMunicipality]] = {}
+    kept_lines: dict[int, list[Line]] = {}
+    statuses: dict[int, Counter] = {}
+    for application in kept:
+        line = lines.get(application.pk)
+        rows.setdefault(application.round_id, []).append(
+            municipality_row(application, line, experts.get(line.pk, []) if line else [])
+        )
+        statuses.setdefault(application.round_id, Counter())[application.status_on] += 1
+        if line is not None and application.status_on == Status.ACCEPTED:
+            kept_lines.setdefault(application.round_id, []).append(line)
+
+    received_rounds = {application.round_id for application in applications}
+    all_rounds = list(programme.rounds.order_by("number"))
+    report_rounds = []
+    for index, round_ in enumerate(all_rounds):
+        if round_.opens_on > as_of and round_.pk not in received_rounds:
+            continue
+        if round_number is not None and round_.number != round_number:
+            continue
+        round_rows = rows.get(round_.pk, [])
+        previous = all_rounds[index - 1] if index else None
+        counts = statuses.get(round_.pk, Counter())
+        report_rounds.append(
+            ReportRound(
+                number=round_.number,
+                opens_on=round_.opens_on,
+                deadline=round_.deadline,
+                submitted=sum(counts.values()),
+                late_from_previous_round=late_count(round_, previous, round_rows),
+                previous_deadline=previous.deadline if previous else None,
+                ever_admissible=sum(counts[s] for s in Application.ADMITTED),
+                awaiting_admissibility=counts[Status.SUBMITTED],
+                awaiting_assessment=counts[Status.ADMISSIBLE],
+                inadmissible=counts[Status.INADMISSIBLE],
+                deferred=counts[Status.DEFERRED],
+                accepted=counts[Status.ACCEPTED],
+                withdrawn=counts[Status.WITHDRAWN],
+                municipalities=round_rows,
+                **guidance_figures(
+                    round_rows,
+                    kept_lines.get(round_.pk, []),
+                    None if report_filter.active else groups.get(round_.number),
+                ),
+            )
+        )
+
+    # Capacity is the whole programme's, whatever the filters, from the offer in force.
     accepted = sum(application.status_on == Status.ACCEPTED for application in applications)
-    for application in report_filter.kept(applications):
-        rows_by_round.setdefault(application.round_id, []).append(municipality_row(application))
-        statuses_by_round.setdefault(application.round_id, Counter())[application.status_on] += 1
-    report_rounds = [
-        {
-            "number": r.number,
-            "opens_on": r.opens_on,
-            "deadline": r.deadline,
-            **round_figures(statuses_by_round[r.pk]),
-            "municipalities": rows_by_round[r.pk],
-        }
-        for r in rounds
-        if round_number is None or r.number == round_number
-    ]
-    report = {
-        "programme": {
-            "id": programme.pk,
-            "title": programme.title,
-            "published_on": programme.published_on,
-        },
-        "as_of": as_of,
-        "rounds": report_rounds,
-        "info_sessions": [
-            {
-                "date": session.held_on,
-                "title": session.title,
-                "registrations": session.registrations,
-                "attendees": session.attendees,
-            }
+    return StatusReport(
+        programme=ReportProgramme(
+            id=programme.pk, title=programme.title, published_on=programme.published_on
+        ),
+        as_of=as_of,
+        rounds=report_rounds,
+        info_sessions=[
+            ReportInfoSession(
+                date=session.held_on,
+                title=session.title,
+                registrations=session.registrations,
+                attendees=session.attendees,
+            )
             for session in programme.info_sessions.filter(held_on__lte=as_of).order_by("held_on")
         ],
-        "capacity": {
-            "planned": programme.capacity,
-            "accepted": accepted,
-            "remaining": programme.capacity - accepted,
+        capacity=ReportCapacity(
+            planned=monitor.capacity,
+            accepted=accepted,
+            remaining=max(monitor.capacity - accepted, 0),
+            over_capacity=max(accepted - monitor.capacity, 0),
+        ),
+        budget=budget_figures(monitor),
+        filters={
+            key: ReportFilterOut(value=str(chosen["value"]), label=str(chosen["label"]))
+            for key, chosen in report_filter.describe().items()
         },
-    }
-    add_guidance(report, programme, as_of)
-    if report_filter.active:
-        for round_ in report["rounds"]:
-            regroup_guidance(round_)
-    report["filters"] = report_filter.describe()
-    report["evaluation"] = evaluation_figures(programme, as_of)
-    report["showcase"] = showcase_figures(programme, as_of)
-    return report
+        evaluation=ReportEvaluation.model_validate(evaluation_figures(programme, as_of)),
+        showcase=ReportShowcase.model_validate(showcase_figures(programme, as_of)),
+    )
+
+
+def over_capacity_text(count: int) -> str:
+    """Every output says it the same way."""
+    return _("%(count)s over capacity") % {"count": count}
 
 
 def programme_for(as_of: datetime.date, programme_id: int | None = None) -> Programme:

@@ -14,7 +14,7 @@ from .status import status_report
 DOWNLOAD_PARAMETERS = ("format", "table", "annex")
 
 
-def download(report: dict, format: str, *, table: str, annex: bool) -> HttpResponse:
+def download(report, format: str, *, table: str, annex: bool) -> HttpResponse:
     response = HttpResponse(
         exports.render(report, format, table=table, annex=annex),
         content_type=exports.CONTENT_TYPES[format],
@@ -58,7 +58,7 @@ def status(request, pk: int):
             "form": form,
             "as_of": as_of,
             "query": query.urlencode(),
-            "rounds": [round_page(round_) for round_ in report["rounds"]],
+            "rounds": [round_page(round_) for round_ in report.rounds],
             "programme_charts": charts.programme_charts(report),
             "map_chart": map_chart,
             "province_chart": None if map_chart else maps.province_tiles(report),

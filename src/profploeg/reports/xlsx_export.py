@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .schema import StatusReport
 from .tables import MUNICIPALITY_COLUMNS, ROUND_COLUMNS, Column, cell, present
 
 FORMATS = {
@@ -29,7 +30,7 @@ def sheet_title(text: str) -> str:
     return str(text).translate(FORBIDDEN)[:31]
 
 
-def value(row: dict, column: Column):
+def value(row, column: Column):
     raw = cell(row, column)
     if raw is None or raw == "":
         return None
@@ -40,7 +41,7 @@ def value(row: dict, column: Column):
     return raw
 
 
-def write_table(sheet: Worksheet, columns: list[Column], rows: list[dict]) -> None:
+def write_table(sheet: Worksheet, columns: list[Column], rows: list) -> None:
     """Header in row 1 (frozen, with a filter), one row per item, widths to fit."""
     sheet.append([str(column.label) for column in columns])
     for header in sheet[1]:
@@ -63,31 +64,43 @@ def write_table(sheet: Worksheet, columns: list[Column], rows: list[dict]) -> No
     sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}{len(rows) + 1}"
 
 
-def write_programme(sheet: Worksheet, report: dict) -> None:
+def write_programme(sheet: Worksheet, report: StatusReport) -> None:
     """The programme's figures as label/value pairs."""
-    programme, capacity = report["programme"], report["capacity"]
+    capacity, budget = report.capacity, report.budget
     rows = [
-        (_("Programme"), programme["title"], None),
-        (_("As of"), report["as_of"], FORMATS["date"]),
-        (_("Trajectories planned (capacity)"), capacity["planned"], FORMATS["int"]),
-        (_("Applications accepted"), capacity["accepted"], FORMATS["int"]),
-        (_("Capacity remaining"), capacity["remaining"], FORMATS["int"]),
+        (_("Programme"), report.programme.title, None),
+        (_("As of"), report.as_of, FORMATS["date"]),
+        (_("Trajectories planned (capacity)"), capacity.planned, FORMATS["int"]),
+        (_("Applications accepted"), capacity.accepted, FORMATS["int"]),
+        (_("Capacity remaining"), capacity.remaining, FORMATS["int"]),
+        (_("Over capacity"), capacity.over_capacity, FORMATS["int"]),
+        (_("Budget: total (EUR)"), budget.total_eur, FORMATS["money"]),
+        (_("Budget: committed (EUR)"), budget.committed_eur, FORMATS["money"]),
+        (_("Budget: consumed (EUR)"), budget.consumed_eur, FORMATS["money"]),
+        (_("Budget: remaining (EUR)"), budget.remaining_eur, FORMATS["money"]),
+        (
+            _("Budget: forecast at completion (EUR)"),
+            budget.forecast_at_completion_eur,
+            FORMATS["money"],
+        ),
+        (_("Trajectories overdue"), budget.trajectories_overdue, FORMATS["int"]),
+        (_("Trajectories inactive"), budget.trajectories_inactive, FORMATS["int"]),
+        (_("All completed by (median)"), budget.completion_p50, FORMATS["date"]),
+        (_("All completed by (cautious)"), budget.completion_p80, FORMATS["date"]),
+        (_("Committed means"), budget.committed_definition, None),
     ]
-    for key, label in BUDGET_LABELS:
-        if key in report.get("budget", {}):
-            rows.append((label(), Decimal(report["budget"][key]), FORMATS["money"]))
-    for session in report["info_sessions"]:
+    for session in report.info_sessions:
         rows.append(
             (
                 _("Attendees at %(title)s (%(day)s)")
-                % {"title": session["title"], "day": session["date"].strftime("%d/%m/%Y")},
-                session["attendees"],
+                % {"title": session.title, "day": session.date.strftime("%d/%m/%Y")},
+                session.attendees,
                 FORMATS["int"],
             )
         )
-    for key, filter_value in report.get("filters", {}).items():
+    for key, chosen in report.filters.items():
         name = FILTER_LABELS.get(key, lambda key=key: key)()
-        rows.append((_("Filter: %(name)s") % {"name": name}, str(filter_value["label"]), None))
+        rows.append((_("Filter: %(name)s") % {"name": name}, chosen.label, None))
     sheet.append([_("Figure"), _("Value")])
     for header in sheet[1]:
         header.font = Font(bold=True)
@@ -107,13 +120,6 @@ FILTER_LABELS = {
     "theme": lambda: _("Theme"),
     "expert": lambda: _("Expert"),
 }
-BUDGET_LABELS = [
-    ("total_eur", lambda: _("Budget: total (EUR)")),
-    ("committed_eur", lambda: _("Budget: committed (EUR)")),
-    ("consumed_eur", lambda: _("Budget: consumed (EUR)")),
-    ("remaining_eur", lambda: _("Budget: remaining (EUR)")),
-    ("forecast_eur", lambda: _("Budget: forecast at completion (EUR)")),
-]
 
 
 def round_sheet_title(number: int) -> str:
@@ -126,27 +132,27 @@ def workbook_bytes(workbook: Workbook) -> bytes:
     return out.getvalue()
 
 
-def as_xlsx(report: dict) -> bytes:
+def as_xlsx(report: StatusReport) -> bytes:
     workbook = Workbook()
-    workbook.properties.title = f"{report['programme']['title']} – {report['as_of']:%d/%m/%Y}"
+    workbook.properties.title = f"{report.programme.title} – {report.as_of:%d/%m/%Y}"
     summary = workbook.active
     summary.title = sheet_title(_("Summary"))
-    write_table(summary, present(ROUND_COLUMNS, report["rounds"]), report["rounds"])
+    write_table(summary, ROUND_COLUMNS, report.rounds)
     write_programme(workbook.create_sheet(sheet_title(_("Programme"))), report)
-    for round_ in report["rounds"]:
-        rows = round_["municipalities"]
-        sheet = workbook.create_sheet(round_sheet_title(round_["number"]))
+    for round_ in report.rounds:
+        rows = round_.municipalities
+        sheet = workbook.create_sheet(round_sheet_title(round_.number))
         write_table(sheet, present(MUNICIPALITY_COLUMNS, rows), rows)
     return workbook_bytes(workbook)
 
 
-def annex_xlsx(report: dict) -> bytes:
+def annex_xlsx(report: StatusReport) -> bytes:
     """The annex: the municipalities of the report's round(s), one sheet each."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for round_ in report["rounds"]:
-        rows = round_["municipalities"]
-        sheet = workbook.create_sheet(round_sheet_title(round_["number"]))
+    for round_ in report.rounds:
+        rows = round_.municipalities
+        sheet = workbook.create_sheet(round_sheet_title(round_.number))
         write_table(sheet, present(MUNICIPALITY_COLUMNS, rows), rows)
     if not workbook.worksheets:
         write_table(workbook.create_sheet(_("Municipalities")), MUNICIPALITY_COLUMNS[:7], [])

@@ -2,7 +2,6 @@
 the Flemish government's free reuse licence. Only published cases, only public fields: no
 contact persons, no expert names, no one who approved or published."""
 
-import csv
 import io
 import json
 from collections.abc import Iterable
@@ -15,6 +14,7 @@ from django.utils import timezone
 
 from profploeg.evaluations.models import Indicator
 from profploeg.lib.dates import local_date
+from profploeg.lib.spreadsheets import SafeWriter
 from profploeg.programmes.models import Theme
 
 from .models import Case
@@ -164,7 +164,7 @@ CASE_COLUMNS = [
 
 def cases_csv(cases: Iterable[Case]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(CASE_COLUMNS)
     for case in cases:
         record = case_record(case)
@@ -212,7 +212,7 @@ def figures_json(figures: dict) -> str:
 
 def figures_csv(figures: dict) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(FIGURE_COLUMNS)
     licence = f"{LICENCE['name']} {LICENCE['version']}"
     for row in figures["programmes"]:

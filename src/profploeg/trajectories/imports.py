@@ -74,7 +74,7 @@ def parse_days(value) -> Decimal | None:
 
 def read_rows(*, upload: IO[bytes], filename: str, expert: Expert) -> list[ImportRow]:
     """Parse every row; the problems a row has on its own are kept with it."""
-    table = read_table(upload, filename)
+    table = read_table(upload, filename, max_rows=MAX_ROWS)
     index = column_index(table[0], COLUMNS)
     missing = [key for key in REQUIRED if key not in index]
     if "municipality" not in index and "trajectory" not in index:

@@ -60,6 +60,20 @@ MATRIX = {
     "accounts:recovery_codes": ("POST", {}, EVERYONE),
     "accounts:profile": ("GET", {}, EVERYONE),
     "accounts:logout_everywhere": ("POST", {}, "login login login login login login"),
+    "accounts:users": ("GET", {}, STAFF),
+    "accounts:user_deactivate": ("POST", {"pk": "account"}, STAFF),
+    "accounts:user_reactivate": ("POST", {"pk": "account"}, STAFF),
+    "accounts:user_reinvite": ("POST", {"pk": "account"}, STAFF),
+    # An unknown or used invitation link: the same answer for everyone.
+    "accounts:accept_invitation": ("GET", {"secret": "=not-a-link"}, "404 404 404 404 404 404"),
+    "accounts:password_reset": ("GET", {}, PUBLIC),
+    "accounts:password_reset_done": ("GET", {}, PUBLIC),
+    "accounts:password_reset_confirm": (
+        "GET",
+        {"uidb64": "=MQ", "token": "=set-password"},
+        PUBLIC,
+    ),
+    "accounts:password_reset_complete": ("GET", {}, PUBLIC),
     "programmes:list": ("GET", {}, EVERYONE),
     "programmes:create": ("GET", {}, STAFF),
     "programmes:detail": ("GET", {"pk": "programme"}, TEAM),
@@ -258,6 +272,7 @@ class AuthorizationMatrixTests(ShowcaseTestCase):
             "case": case,
             "photo": photo,
             "token": token,
+            "account": self.bob,
         }
 
     def test_every_url_pattern_has_an_entry(self):

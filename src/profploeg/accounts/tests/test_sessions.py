@@ -51,6 +51,19 @@ class LoginThrottlingTests(BaseTestCase):
             self.log_in("wrong", client=client)
         self.assertEqual(self.log_in(PASSWORD, client=client).status_code, 302)
 
+    def test_a_mangled_proxy_address_neither_breaks_the_login_nor_dodges_the_lock(self):
+        with self.settings(CLIENT_IP_HEADER="HTTP_X_REAL_IP"):
+            for forged in ("not-an-ip", "1.2.3.4, 5.6.7.8", "<script>", "", "999.1.1.1"):
+                response = self.client.post(
+                    "/accounts/login/",
+                    {"username": "sam", "password": "wrong"},
+                    REMOTE_ADDR="192.0.2.10",
+                    HTTP_X_REAL_IP=forged,
+                )
+                self.assertIn(response.status_code, (200, 429))
+            # Five failures, all counted against the connection's own address.
+            self.assertEqual(self.log_in(PASSWORD).status_code, 429)
+
 
 class SessionTests(BaseTestCase):
     def test_sessions_expire_after_a_working_day(self):
@@ -79,3 +92,17 @@ class SessionTests(BaseTestCase):
         self.client.force_login(self.alice)
         response = self.client.get("/accounts/profile/")
         self.assertContains(response, 'action="/accounts/logout-everywhere/"')
+
+
+class PrivateResponseTests(BaseTestCase):
+    def test_pages_and_downloads_of_a_logged_in_user_are_never_stored(self):
+        self.client.force_login(self.staff)
+        for url in ("/", "/programmes/", f"/reports/programmes/{self.programme.pk}/status/"):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertIn("no-store", response.get("Cache-Control", ""))
+                self.assertIn("private", response.get("Cache-Control", ""))
+
+    def test_public_pages_for_a_visitor_may_be_cached(self):
+        response = self.client.get("/healthz")
+        self.assertNotIn("no-store", response.get("Cache-Control", ""))

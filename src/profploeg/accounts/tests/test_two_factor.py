@@ -3,13 +3,14 @@
 import re
 
 from django.core import mail
-from django.test import override_settings
+from django.test import Client, override_settings
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from profploeg.accounts import services
+from profploeg.accounts.permissions import may_use_email_code
 from profploeg.test import PASSWORD, BaseTestCase
 
 
@@ -168,3 +169,91 @@ class TwoFactorTests(BaseTestCase):
             "/accounts/verify/", {"token": current_code(device), "next": "https://evil.example/"}
         )
         self.assertRedirects(response, "/", fetch_redirect_response=False)
+
+
+@override_settings(OTP_REQUIRED=True)
+class EnrolmentNeedsAVerifiedSessionTests(BaseTestCase):
+    """Issue 12 (High): a password alone can neither set up nor change a second factor."""
+
+    def setUp(self):
+        super().setUp()
+        self.alice.email = "alice@lier.be"
+        self.alice.save()
+
+    def log_in(self, client, username: str):
+        return client.post(
+            "/accounts/login/", {"username": username, "password": PASSWORD, "next": "/"}
+        )
+
+    def test_a_password_only_session_of_a_municipality_user_cannot_enrol(self):
+        self.log_in(self.client, "alice")
+
+        page = self.client.get("/accounts/two-factor/")
+        self.assertEqual(page.status_code, 302)
+        self.assertTrue(page["Location"].startswith("/accounts/verify/"))
+        posted = self.client.post("/accounts/two-factor/", {"token": "123456"})
+        self.assertEqual(posted.status_code, 302)
+        self.assertFalse(TOTPDevice.objects.filter(user=self.alice).exists())
+        # The real user still gets mailed codes.
+        self.assertTrue(may_use_email_code(self.alice))
+        self.assertFalse(services.has_authenticator(self.alice))
+
+    def test_after_the_mailed_code_a_municipality_user_may_enrol(self):
+        self.log_in(self.client, "alice")
+        code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)
+        self.client.post("/accounts/verify/", {"token": code, "next": "/accounts/two-factor/"})
+
+        page = self.client.get("/accounts/two-factor/")
+
+        self.assertEqual(page.status_code, 200)
+        device = TOTPDevice.objects.get(user=self.alice, confirmed=False)
+        response = self.client.post("/accounts/two-factor/", {"token": current_code(device)})
+        self.assertEqual(len(response.context["codes"]), 10)
+
+    def test_the_invitation_link_counts_as_the_mailed_code(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            services.invite_user(
+                by=self.staff, email="nina@lier.be", role="municipality", municipality=self.lier
+            )
+        path = "/" + re.search(r"https?://\S+", mail.outbox[-1].body).group(0).split("/", 3)[3]
+        password = "Een-nieuw-wachtwoord-42"
+        self.client.post(path, {"new_password1": password, "new_password2": password})
+
+        self.assertEqual(self.client.get("/accounts/two-factor/").status_code, 200)
+
+    def test_two_sessions_never_see_the_same_secret(self):
+        laptop, phone = Client(), Client()
+        laptop.force_login(self.staff)
+        phone.force_login(self.staff)
+
+        first = laptop.get("/accounts/two-factor/").context["secret"]
+        second = phone.get("/accounts/two-factor/").context["secret"]
+        again = laptop.get("/accounts/two-factor/").context["secret"]
+
+        self.assertEqual(len({first, second, again}), 3)
+
+    def test_a_wrong_code_keeps_the_secret_of_this_attempt(self):
+        self.client.force_login(self.staff)
+        first = self.client.get("/accounts/two-factor/").context["secret"]
+        retry = self.client.post("/accounts/two-factor/", {"token": "000000"})
+        self.assertEqual(retry.context["secret"], first)
+
+    def test_recovery_codes_are_shown_once(self):
+        self.client.force_login(self.staff)
+        self.client.get("/accounts/two-factor/")
+        device = TOTPDevice.objects.get(user=self.staff, confirmed=False)
+
+        response = self.client.post("/accounts/two-factor/", {"token": current_code(device)})
+
+        codes = response.context["codes"]
+        self.assertIn("no-store", response["Cache-Control"])
+        for path in ("/accounts/profile/", "/accounts/two-factor/"):
+            page = self.client.get(path).content.decode()
+            with self.subTest(path=path):
+                self.assertFalse([code for code in codes if code in page])
+
+    def test_a_verified_session_may_replace_the_authenticator(self):
+        device = enrolled(self.staff)
+        self.client.force_login(self.staff)
+        self.client.post("/accounts/verify/", {"token": current_code(device), "next": "/"})
+        self.assertEqual(self.client.get("/accounts/two-factor/").status_code, 200)

@@ -15,6 +15,7 @@ def register(api: NinjaAPI) -> None:
         setup,  # noqa: F401  (adds the set-up operations to the programmes and budget routers)
         showcase,
         trajectories,
+        users,
     )
 
     api.add_router("", account.router)
@@ -28,3 +29,4 @@ def register(api: NinjaAPI) -> None:
     api.add_router("", trajectories.router)
     api.add_router("", person_days.router)
     api.add_router("", showcase.router)
+    api.add_router("", users.router)

@@ -22,16 +22,12 @@ from profploeg.api.schemas import (
 )
 from profploeg.evaluations.summary import evaluation_figures
 from profploeg.programmes.models import InfoSession, Programme, Round
-from profploeg.reports import exports
+from profploeg.reports.schema import ReportEvaluation, StatusReport
 from profploeg.reports.status import status_report
-from profploeg.trajectories.models import Trajectory
 
 from .access import require_roles
 
 router = Router(tags=["programmes"])
-
-TrajectoryStatus = Literal[tuple(Trajectory.Status.values)]
-
 
 class ProgrammeOut(Schema):
     id: int
@@ -165,156 +161,6 @@ def list_info_sessions(request, filters: Query[InfoSessionFilters], page: Query[
     return paginate(sessions.order_by(filters.sort, "pk"), page, info_session_out)
 
 
-class ReportProgrammeOut(Schema):
-    id: int
-    title: str
-    published_on: datetime.date
-
-
-# Sums of person-days or euros are decimals, written as strings; a round without trajectories
-# writes a plain 0.
-Figure = Decimal | int
-
-
-class ReportExpertOut(Schema):
-    name: str
-    organisation: str
-    person_days_planned: Decimal
-
-
-class ReportMunicipalityOut(Schema):
-    refnis: str
-    name: str
-    name_now: str
-    refnis_now: str
-    province: str
-    received: datetime.date
-    status: str
-    status_label: str
-    reason: str
-    themes: list[str] = Field([], description="Names of the application's themes")
-    # An accepted application with a trajectory by the date also has these.
-    first_intake: datetime.date | None = Field(None, description="The day its intake was held")
-    trajectory_status: TrajectoryStatus | None = None
-    trajectory_status_label: str | None = None
-    started_on: datetime.date | None = None
-    completed_on: datetime.date | None = None
-    expected_completion: datetime.date | None = None
-    experts: list[ReportExpertOut] | None = None
-    person_days_planned: Figure | None = None
-    person_days_consumed: Figure | None = None
-    cost_eur: Figure | None = Field(None, description="Consumed person-days × their day rates")
-
-
-class ReportRoundOut(Schema):
-    number: int
-    opens_on: datetime.date
-    deadline: datetime.date
-    submitted: int
-    admissible: int
-    inadmissible: int
-    deferred: int
-    accepted: int
-    withdrawn: int
-    awaiting_decision: int
-    municipalities: list[ReportMunicipalityOut]
-    intakes_held: int | None = None
-    first_intake: datetime.date | None = None
-    trajectories_started: int | None = None
-    trajectories_running: int | None = None
-    trajectories_completed: int | None = None
-    expected_completion: datetime.date | None = None
-    person_days_planned: Figure | None = None
-    person_days_consumed: Figure | None = None
-    cost_eur: Figure | None = None
-
-
-class ReportInfoSessionOut(Schema):
-    date: datetime.date
-    title: str
-    registrations: int
-    attendees: int
-
-
-class ReportCapacityOut(Schema):
-    planned: int
-    accepted: int
-    remaining: int
-
-
-class ReportBudgetOut(Schema):
-    total_eur: Decimal = Field(description="The offer's total in force on the date")
-    capacity: int
-    committed_eur: Decimal
-    consumed_eur: Decimal
-    remaining_eur: Decimal = Field(description="Total minus committed")
-    forecast_at_completion_eur: Decimal
-    forecast_eur: Decimal = Field(description="The same as forecast_at_completion_eur")
-    forecast_exceeds_total: bool | None = None
-    room_in_average_trajectories: int | None = None
-    expected_completion: datetime.date | None = None
-
-
-class ReportFilterOut(Schema):
-    value: str | int
-    label: str
-
-
-class ReportMeasuresOut(Schema):
-    carried_out: int
-    planned: int
-    not_planned: int
-    total: int
-
-
-class ReportFollowUpOut(Schema):
-    sent: int
-    received: int
-    response_rate_percent: Decimal | None
-    measures: ReportMeasuresOut
-
-
-class ReportIndicatorOut(Schema):
-    kind: str
-    trajectories: int = Field(description="Trajectories measured before and after")
-    before_average: Decimal | None
-    after_average: Decimal | None
-
-
-class ReportEvaluationOut(Schema):
-    sent: int = Field(description="Completion questionnaires sent")
-    received: int
-    open: int
-    expired: int
-    response_rate_percent: Decimal | None
-    average_satisfaction: Decimal | None = Field(description="1 to 5")
-    average_usefulness: Decimal | None = Field(description="1 to 5")
-    measures: ReportMeasuresOut
-    follow_up: ReportFollowUpOut = Field(description="The questionnaire a year on")
-    indicators: list[ReportIndicatorOut] = Field(description="Outcome indicators before/after")
-
-
-class ReportShowcaseOut(Schema):
-    published: int
-    in_review: int
-    draft: int
-    withdrawn: int
-
-
-class StatusReportOut(Schema):
-    programme: ReportProgrammeOut
-    as_of: datetime.date
-    rounds: list[ReportRoundOut]
-    info_sessions: list[ReportInfoSessionOut]
-    capacity: ReportCapacityOut
-    budget: ReportBudgetOut | None = Field(None, description="The programme's budget on the date")
-    filters: dict[str, ReportFilterOut] = Field(
-        {}, description="The filters applied (province, status, theme, expert)"
-    )
-    evaluation: ReportEvaluationOut | None = None
-    showcase: ReportShowcaseOut | None = Field(None, description="De Vitrine's cases by status")
-
-
 ApplicationStatus = Literal[
     "submitted", "admissible", "inadmissible", "accepted", "deferred", "withdrawn"
 ]
@@ -332,7 +178,7 @@ class StatusQuery(Schema):
 
 @router.get(
     "/programmes/{programme_id}/status",
-    response={200: StatusReportOut, **ERRORS},
+    response={200: StatusReport, **ERRORS},
     summary="The status report as of a date",
 )
 def programme_status(request, programme_id: Id, query: Query[StatusQuery]):
@@ -349,7 +195,7 @@ def programme_status(request, programme_id: Id, query: Query[StatusQuery]):
         theme=query.theme,
         expert=query.expert,
     )
-    return HttpResponse(exports.as_json(report), content_type="application/json; charset=utf-8")
+    return HttpResponse(report.to_json(), content_type="application/json; charset=utf-8")
 
 
 class EvaluationQuery(Schema):
@@ -358,7 +204,7 @@ class EvaluationQuery(Schema):
 
 @router.get(
     "/programmes/{programme_id}/evaluation",
-    response={200: ReportEvaluationOut, **ERRORS},
+    response={200: ReportEvaluation, **ERRORS},
     summary="The evaluation figures as of a date",
 )
 def programme_evaluation(request, programme_id: Id, query: Query[EvaluationQuery]):
@@ -366,5 +212,9 @@ def programme_evaluation(request, programme_id: Id, query: Query[EvaluationQuery
     staff and experts, as on the report page."""
     require_roles(request.auth, User.Role.STAFF, User.Role.EXPERT)
     programme = get_object_or_404(Programme, pk=programme_id)
-    evaluation = evaluation_figures(programme, query.as_of or timezone.localdate())
-    return HttpResponse(exports.as_json(evaluation), content_type="application/json; charset=utf-8")
+    evaluation = ReportEvaluation.model_validate(
+        evaluation_figures(programme, query.as_of or timezone.localdate())
+    )
+    return HttpResponse(
+        evaluation.model_dump_json(indent=2) + "\n", content_type="application/json; charset=utf-8"
+    )

@@ -667,15 +667,13 @@ class StatusReportSchemaTests(GuidanceTestCase):
     def assertDescribed(self, text: str):
         openapi = self.client.get("/api/openapi.json").json()
         components = openapi["components"]["schemas"]
-        self.assertEqual(
-            undescribed(json.loads(text), components["StatusReportOut"], components), []
-        )
+        self.assertEqual(undescribed(json.loads(text), components["StatusReport"], components), [])
 
     def test_the_guidance_figures_are_the_clis_bytes_and_all_described(self):
         cli, api = self.report()
         self.assertEqual(api, cli)
         self.assertIn('"budget"', api)
-        self.assertIn('"trajectory_status": "running"', api)
+        self.assertIn('"trajectory_state": "running"', api)
         self.assertDescribed(api)
 
     def test_a_filtered_report_is_the_clis_too_and_described(self):
@@ -685,6 +683,49 @@ class StatusReportSchemaTests(GuidanceTestCase):
         self.assertEqual(api, cli)
         self.assertIn('"filters"', api)
         self.assertDescribed(api)
+
+    def test_every_field_of_the_schema_has_one_exact_type(self):
+        components = self.client.get("/api/openapi.json").json()["components"]["schemas"]
+        mixed = []
+
+        def walk(schema: dict, path: str) -> None:
+            while "$ref" in schema:
+                schema = components[schema["$ref"].rsplit("/", 1)[-1]]
+            options = schema.get("anyOf", [])
+            kinds = {option.get("type") or option.get("$ref") for option in options} - {"null"}
+            if len(kinds) > 1:
+                mixed.append(path)
+            for option in options:
+                if option.get("type") != "null":
+                    walk(option, path)
+            for key, item in schema.get("properties", {}).items():
+                walk(item, f"{path}/{key}")
+            if "items" in schema:
+                walk(schema["items"], f"{path}/*")
+            if isinstance(schema.get("additionalProperties"), dict):
+                walk(schema["additionalProperties"], f"{path}/*")
+
+        walk(components["StatusReport"], "")
+        self.assertEqual(mixed, [])
+        budget = components["ReportBudget"]["properties"]
+        self.assertEqual(
+            (budget["committed_eur"]["type"], budget["committed_eur"]["pattern"]),
+            ("string", r"^-?\d+\.\d{2}$"),
+        )
+
+    def test_money_has_two_places_and_person_days_one_whatever_the_value(self):
+        _cli, api = self.report()
+        data = json.loads(api)
+        round_ = data["rounds"][0]
+        for value in (data["budget"]["consumed_eur"], round_["committed_eur"]):
+            self.assertRegex(value, r"^-?\d+\.\d{2}$")
+        for value in (round_["person_days_planned"], round_["person_days_consumed"]):
+            self.assertRegex(value, r"^\d+\.\d$")
+        row = next(m for m in round_["municipalities"] if m["trajectory_state"] is None)
+        self.assertEqual(
+            (row["consumed_eur"], row["person_days_planned"], row["overdue_days"]),
+            ("0.00", "0.0", 0),
+        )
 
     def test_the_check_finds_a_field_nobody_described(self):
         components = {"Out": {"type": "object", "properties": {"a": {"type": "integer"}}}}

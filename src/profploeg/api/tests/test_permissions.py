@@ -105,6 +105,7 @@ class PermissionWalkTests(ApiTestCase):
             + self.guidance_endpoints()
             + self.evaluation_endpoints()
             + self.setup_endpoints()
+            + self.user_endpoints()
         )
 
     def setup_endpoints(self) -> list[tuple[str, str, str, dict | None, dict]]:
@@ -226,6 +227,50 @@ class PermissionWalkTests(ApiTestCase):
                 f"/api/experts/{eva.pk}",
                 {"email": "eva@stedenbouw.be"},
                 staff_changes,
+            ),
+        ]
+
+    def user_endpoints(self) -> list[tuple[str, str, str, dict | None, dict]]:
+        staff_only = expect(alice=403, bob=403, paula=403, expert=403)
+        bob = self.bob.pk
+        invitation = {"email": "nieuw@lier.be", "role": "municipality", "municipality": "12021"}
+        return [
+            ("GET", "/api/users", "/api/users", None, {**staff_only, "staff": 200}),
+            (
+                "GET",
+                "/api/users/{user_id}",
+                f"/api/users/{bob}",
+                None,
+                {**staff_only, "staff": 200},
+            ),
+            (
+                "POST",
+                "/api/users/invitations",
+                "/api/users/invitations",
+                invitation,
+                {**staff_only, "staff": 201},
+            ),
+            (
+                "POST",
+                "/api/users/{user_id}/deactivate",
+                f"/api/users/{bob}/deactivate",
+                {},
+                {**staff_only, "staff": 200},
+            ),
+            (
+                "POST",
+                "/api/users/{user_id}/reactivate",
+                f"/api/users/{bob}/reactivate",
+                {},
+                {**staff_only, "staff": 200},
+            ),
+            # bob chose a password long ago: there is no invitation to send again.
+            (
+                "POST",
+                "/api/users/{user_id}/invitation",
+                f"/api/users/{bob}/invitation",
+                {},
+                {**staff_only, "staff": 422},
             ),
         ]
 

@@ -184,28 +184,12 @@ class WholeProgrammeThroughTheApiTests(ApiTestCase):
             [{"date": "2023-01-12", "title": "Infowebinar", "registrations": 0, "attendees": 45}],
         )
         self.assertEqual([r["number"] for r in february["rounds"]], [1])
-        self.assertEqual(
-            self.figures(february["rounds"][0]),
-            {
-                "submitted": 2,
-                "admissible": 0,
-                "inadmissible": 0,
-                "accepted": 0,
-                "awaiting_decision": 2,
-            },
-        )
+        self.assertEqual(self.figures(february["rounds"][0]), figures(submitted=2, waiting=2))
 
         march = self.status(pid, "2023-03-31")
         round1, round2 = march["rounds"]
         self.assertEqual(
-            self.figures(round1),
-            {
-                "submitted": 2,
-                "admissible": 1,
-                "inadmissible": 1,
-                "accepted": 1,
-                "awaiting_decision": 0,
-            },
+            self.figures(round1), figures(submitted=2, admissible=1, inadmissible=1, accepted=1)
         )
         self.assertEqual(
             {m["name"]: m["status"] for m in round1["municipalities"]},
@@ -216,23 +200,20 @@ class WholeProgrammeThroughTheApiTests(ApiTestCase):
             "De vraag ontbreekt.",
         )
         self.assertEqual((round2["opens_on"], round2["deadline"]), ("2023-03-15", "2023-05-31"))
-        self.assertEqual(
-            self.figures(round2),
-            {
-                "submitted": 1,
-                "admissible": 0,
-                "inadmissible": 0,
-                "accepted": 0,
-                "awaiting_decision": 1,
-            },
-        )
-        self.assertEqual(march["capacity"]["accepted"], 1)
+        self.assertEqual(self.figures(round2), figures(submitted=1, waiting=1))
+        self.assertEqual(round2["late_from_previous_round"], 1)
+        # Before the amendment took effect: the offer as first recorded.
+        self.assertEqual((march["capacity"]["planned"], march["capacity"]["accepted"]), (3, 1))
         self.assertEqual(Decimal(march["budget"]["total_eur"]), Decimal("90000.00"))
 
         may = self.status(pid, "2023-05-01")
-        self.assertEqual(may["rounds"][1]["admissible"], 1)
-        self.assertEqual(may["rounds"][1]["awaiting_decision"], 1)
-        self.assertEqual(may["capacity"], {"planned": 5, "accepted": 1, "remaining": 4})
+        self.assertEqual(
+            self.figures(may["rounds"][1]), figures(submitted=1, admissible=1, assessing=1)
+        )
+        self.assertEqual(
+            (may["capacity"]["planned"], may["capacity"]["accepted"], may["capacity"]["remaining"]),
+            (5, 1, 4),
+        )
         self.assertEqual(Decimal(may["budget"]["total_eur"]), Decimal("150000.00"))
 
         # The programme shows the offer in force; its set-up reads back through the API.
@@ -247,5 +228,23 @@ class WholeProgrammeThroughTheApiTests(ApiTestCase):
 
     @staticmethod
     def figures(round_: dict) -> dict:
-        keys = ("submitted", "admissible", "inadmissible", "accepted", "awaiting_decision")
-        return {key: round_[key] for key in keys}
+        return {key: round_[key] for key in FIGURES}
+
+
+FIGURES = (
+    "submitted",
+    "ever_admissible",
+    "inadmissible",
+    "accepted",
+    "awaiting_admissibility",
+    "awaiting_assessment",
+)
+
+
+def figures(
+    *, submitted=0, admissible=0, inadmissible=0, accepted=0, waiting=0, assessing=0
+) -> dict:
+    """A round's decision figures: `waiting` for the admissibility check, `assessing` admissible
+    and waiting for the assessment."""
+    values = (submitted, admissible, inadmissible, accepted, waiting, assessing)
+    return dict(zip(FIGURES, values, strict=True))

@@ -126,5 +126,5 @@ class SummaryTests(EvaluationTestCase):
         from profploeg.reports.status import status_report
 
         report = status_report(programme=self.programme, as_of=datetime.date.today())
-        self.assertEqual(report["evaluation"]["received"], 2)
+        self.assertEqual(report.evaluation.received, 2)
         self.assertIn('"response_rate_percent": "66.7"', as_json(report))

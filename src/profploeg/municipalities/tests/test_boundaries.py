@@ -116,6 +116,59 @@ class BoundaryImportTests(TestCase):
                 import_boundaries(content=b"<kml/>", source="c")
         self.assertEqual(MunicipalityBoundary.objects.get().source, "a")
 
+    def test_malformed_files_get_a_clear_error_and_change_nothing(self):
+        square = [[0, 0], [5000, 0], [5000, 5000], [0, 5000], [0, 0]]
+        import_boundaries(content=collection(feature({"NISCODE": "12021"}, [square])), source="a")
+        good = {"NISCODE": "12021"}
+        malformed = [
+            json.dumps({"type": "FeatureCollection", "features": ["not a feature"]}),
+            json.dumps(
+                {
+                    "type": "FeatureCollection",
+                    "features": [
+                        {
+                            "properties": good,
+                            "geometry": {"type": "Polygon", "coordinates": [[["a", "b"], [1]]]},
+                        }
+                    ],
+                }
+            ),
+            json.dumps(
+                {
+                    "type": "FeatureCollection",
+                    "features": [
+                        {"properties": good, "geometry": {"type": "Polygon", "coordinates": 5}}
+                    ],
+                }
+            ),
+            json.dumps(
+                {
+                    "type": "FeatureCollection",
+                    "features": [
+                        {
+                            "properties": good,
+                            "geometry": {"type": "MultiPolygon", "coordinates": [[[[1, 2], None]]]},
+                        }
+                    ],
+                }
+            ),
+            json.dumps(
+                {
+                    "type": "FeatureCollection",
+                    "features": [
+                        {
+                            "properties": good,
+                            "geometry": {"type": "Polygon", "coordinates": [[[1]] * 5]},
+                        }
+                    ],
+                }
+            ),
+        ]
+        for content in malformed:
+            with self.subTest(content=content), self.assertRaises(ValidationError):
+                import_boundaries(content=content, source="bad")
+        self.assertEqual(MunicipalityBoundary.objects.get().source, "a")
+
     def test_a_new_file_replaces_the_boundaries_of_the_previous_one(self):
         square = [[0, 0], [5000, 0], [5000, 5000], [0, 5000], [0, 0]]
         # Before 2025: Ham and Tessenderlo; after: Tessenderlo-Ham.

@@ -4,6 +4,7 @@ import datetime
 import io
 import json
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from profploeg.applications.models import Application, Attachment
-from profploeg.operations.backup import back_up, restore
+from profploeg.operations.backup import back_up, back_up_dated, restore
 from profploeg.showcase.tests.base import ShowcaseTestCase
 from profploeg.test import PASSWORD
 
@@ -79,3 +80,52 @@ class BackupRestoreTests(ShowcaseTestCase):
     def test_restore_refuses_a_folder_that_is_no_backup(self):
         with self.assertRaises(CommandError):
             call_command("restore", str(self.folder), "--yes")
+
+
+class DatedBackupTests(ShowcaseTestCase):
+    def setUp(self):
+        super().setUp()
+        self.folder = Path(tempfile.mkdtemp(prefix="profploeg-backup-test-"))
+        self.addCleanup(shutil.rmtree, self.folder, ignore_errors=True)
+
+    def test_every_night_gets_its_own_folder_and_only_the_newest_stay(self):
+        for night in range(1, 5):
+            back_up_dated(
+                into=self.folder,
+                keep=3,
+                now=datetime.datetime(2026, 11, night, 3, 15, tzinfo=datetime.UTC),
+            )
+        self.assertEqual(
+            sorted(p.name for p in self.folder.iterdir()),
+            ["2026-11-02T031500Z", "2026-11-03T031500Z", "2026-11-04T031500Z"],
+        )
+
+    def test_a_backup_is_readable_by_its_owner_only(self):
+        output, _manifest = back_up_dated(into=self.folder, keep=1)
+        self.assertEqual(stat.S_IMODE(output.stat().st_mode), 0o700)
+        for path in output.rglob("*"):
+            expected = 0o700 if path.is_dir() else 0o600
+            self.assertEqual(stat.S_IMODE(path.stat().st_mode), expected, path)
+
+    def test_the_nightly_command_writes_a_dated_folder(self):
+        out = io.StringIO()
+        call_command("backup", "--into", str(self.folder), "--keep", "2", stdout=out)
+        call_command("backup", "--into", str(self.folder), "--keep", "2", stdout=out)
+        self.assertEqual(out.getvalue().count("Backed up"), 2)
+        self.assertGreaterEqual(len(list(self.folder.iterdir())), 1)
+        self.assertLessEqual(len(list(self.folder.iterdir())), 2)
+
+    def test_the_dump_reads_one_snapshot(self):
+        # On PostgreSQL the transaction is REPEATABLE READ; elsewhere one transaction suffices.
+        seen = []
+        from django.db import connection
+
+        def spy(execute, sql, params, many, context):
+            seen.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(spy):
+            back_up(output=self.folder / "snap")
+        if connection.vendor == "postgresql":
+            self.assertIn("REPEATABLE READ", seen[0])
+        self.assertTrue((self.folder / "snap" / "data.json").exists())

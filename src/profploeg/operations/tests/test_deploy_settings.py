@@ -5,6 +5,7 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
 
 from django.test import SimpleTestCase
 
@@ -87,3 +88,45 @@ class ProductionSettingsTests(SimpleTestCase):
         result = profploeg("check", env=production_env(DEBUG="1"))
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("DEBUG is on", result.stderr)
+
+    def test_production_refuses_a_short_or_example_secret_key(self):
+        for key in ("x", "change-me-to-50-or-more-random-characters", "a" * 60):
+            with self.subTest(key=key):
+                result = profploeg("check", env=production_env(SECRET_KEY=key))
+                self.assertNotEqual(result.returncode, 0)
+                self.assertIn("SECRET_KEY", result.stderr)
+
+    def test_the_secret_key_may_come_from_a_file(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".key") as secret:
+            secret.write(secrets.token_urlsafe(64) + "\n")
+            secret.flush()
+            env = production_env(SECRET_KEY=None, SECRET_KEY_FILE=secret.name)
+            result = profploeg("check", "--deploy", "--fail-level", "DEBUG", env=env)
+        self.assertEqual(result.returncode, 0, result.stderr + result.stdout)
+
+    def test_a_malformed_yes_no_value_stops_the_start(self):
+        result = profploeg("check", env=production_env(SECURE_SSL_REDIRECT="ja"))
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("SECURE_SSL_REDIRECT='ja' is not a yes/no value", result.stderr)
+
+    def test_a_malformed_number_stops_the_start(self):
+        result = profploeg("check", env=production_env(SESSION_COOKIE_AGE="8h"))
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("SESSION_COOKIE_AGE='8h' is not a whole number", result.stderr)
+
+    def test_a_hanging_mail_server_times_out(self):
+        code = "from django.conf import settings; print(settings.EMAIL_TIMEOUT)"
+        result = profploeg("shell", "-c", code, env=production_env())
+        self.assertEqual(result.stdout.strip().splitlines()[-1], "30")
+
+    def test_the_cache_comes_from_cache_url(self):
+        code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+        result = profploeg(
+            "shell", "-c", code, env=production_env(CACHE_URL="redis://127.0.0.1:6379/0")
+        )
+        self.assertEqual(
+            result.stdout.strip().splitlines()[-1], "django.core.cache.backends.redis.RedisCache"
+        )
+        result = profploeg("check", env=production_env(CACHE_URL="memcached://x"))
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("CACHE_URL", result.stderr)

@@ -8,25 +8,14 @@ from django.urls import reverse
 from PIL import Image
 
 from profploeg.reports import charts
+from profploeg.reports.tests.builders import report_of, report_round, report_row
 from profploeg.test import PASSWORD, BaseTestCase
 
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def round_(**figures) -> dict:
-    base = {
-        "number": 1,
-        "submitted": 35,
-        "admissible": 34,
-        "inadmissible": 1,
-        "deferred": 1,
-        "accepted": 33,
-        "withdrawn": 0,
-        "awaiting_decision": 0,
-        "municipalities": [],
-    }
-    base.update(figures)
-    return base
+def round_(**figures):
+    return report_round(**figures)
 
 
 def texts(chart: charts.Chart) -> list[str]:
@@ -64,36 +53,38 @@ class ChartTests(SimpleTestCase):
 
     def test_statuses_split_each_round_once_per_application(self):
         chart = charts.statuses_chart(
-            {"rounds": [round_(), round_(number=2, submitted=4, admissible=2, accepted=1,
-                                         deferred=0, inadmissible=0, withdrawn=1,
-                                         awaiting_decision=2)]}
+            report_of(round_(), round_(number=2, submitted=4, ever_admissible=2, accepted=1,
+                                       deferred=0, inadmissible=0, withdrawn=1,
+                                       awaiting_assessment=1, awaiting_admissibility=1))
         )  # fmt: skip
-        # accepted, admissible, awaiting, deferred, inadmissible, withdrawn, submitted
+        # accepted, awaiting assessment, awaiting admissibility, deferred, inadmissible,
+        # withdrawn, submitted
         self.assertEqual(chart.rows[0][1:], [33, 0, 0, 1, 1, 0, 35])
         self.assertEqual(chart.rows[1][1:], [1, 1, 1, 0, 0, 1, 4])
         self.assertEqual(sum(chart.rows[1][1:-1]), chart.rows[1][-1])
 
     def test_completions_count_completed_and_expected_trajectories_per_month(self):
         rows = [
-            {"name": "A", "completed_on": datetime.date(2022, 9, 30), "trajectory_status": "completed"},
-            {"name": "B", "completed_on": None, "expected_completion": datetime.date(2022, 11, 2),
-             "trajectory_status": "running"},
-            {"name": "C", "completed_on": None, "expected_completion": datetime.date(2022, 11, 20),
-             "trajectory_status": "running"},
-            {"name": "D", "completed_on": None, "expected_completion": datetime.date(2022, 11, 1),
-             "trajectory_status": "stopped"},
+            report_row(name="A", completed_on=datetime.date(2022, 9, 30),
+                       trajectory_state="completed"),
+            report_row(name="B", expected_completion_p50=datetime.date(2022, 11, 2),
+                       trajectory_state="running"),
+            report_row(name="C", expected_completion_p50=datetime.date(2022, 11, 20),
+                       trajectory_state="overdue"),
+            report_row(name="D", expected_completion_p50=datetime.date(2022, 11, 1),
+                       trajectory_state="stopped"),
         ]  # fmt: skip
-        chart = charts.completions_chart({"rounds": [round_(municipalities=rows)]})
+        chart = charts.completions_chart(report_of(round_(municipalities=rows)))
         self.assertEqual(chart.rows, [["09/2022", 1, 0, 1], ["11/2022", 0, 2, 3]])
-        self.assertIsNone(charts.completions_chart({"rounds": [round_()]}))
+        self.assertIsNone(charts.completions_chart(report_of(round_())))
 
     def test_person_days_per_municipality_largest_first(self):
         rows = [
-            {"name": "Lier", "person_days_planned": Decimal("10.0"),
-             "person_days_consumed": Decimal("2.5")},
-            {"name": "Brugge", "person_days_planned": Decimal("15.0"),
-             "person_days_consumed": Decimal("0.0")},
-            {"name": "Gent"},
+            report_row(name="Lier", person_days_planned=Decimal("10.0"),
+                       person_days_consumed=Decimal("2.5"), trajectory_state="running"),
+            report_row(name="Brugge", person_days_planned=Decimal("15.0"),
+                       person_days_consumed=Decimal("0.0"), trajectory_state="planned"),
+            report_row(name="Gent"),
         ]  # fmt: skip
         chart = charts.person_days_chart(round_(municipalities=rows))
         self.assertEqual(chart.rows, [["Brugge", "15", "0"], ["Lier", "10", "2,5"]])

@@ -68,7 +68,7 @@ class DemoDownloadTests(TestCase):
     def test_rounds_csv_has_one_row_per_round(self):
         rows = list(csv.DictReader(io.StringIO(exports.render(self.report, "csv", table="rounds"))))
         self.assertEqual(
-            [(r["number"], r["submitted"], r["admissible"], r["accepted"]) for r in rows],
+            [(r["number"], r["submitted"], r["ever_admissible"], r["accepted"]) for r in rows],
             [("1", "35", "34", "33"), ("2", "50", "50", "50")],
         )
 
@@ -86,8 +86,13 @@ class DemoDownloadTests(TestCase):
         headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
         self.assertEqual(headings[:2], ["Vraag 1", "Antwoord op vraag 1"])
         self.assertIn("Vraag 3", headings)
-        # Round 1 inline, round 2 in the annex.
-        self.assertEqual([len(municipality_rows(t)) for t in document.tables], [35, 50])
+        # Each round's table in its answer, under the sentence that announces it; round 2 in
+        # full in the annex too.
+        self.assertEqual([len(municipality_rows(t)) for t in document.tables], [35, 50, 50])
+        self.assertIn("Na 13 augustus werden nog twee aanvragen voor begeleiding ingediend", text)
+        self.assertEqual(
+            text.count("De tabel hieronder geeft per gemeente de status van het traject"), 2
+        )
         self.assertGreaterEqual(len(document.inline_shapes), 2)
 
     def test_pdf_is_the_same_answer(self):

@@ -19,8 +19,10 @@ D = datetime.date
 AS_OF = D(2021, 12, 31)
 
 
-def names(report: dict) -> list[str]:
-    return [row["name"] for round_ in report["rounds"] for row in round_["municipalities"]]
+def names(report) -> list[str]:
+    """The municipalities' names of a report, typed or as JSON."""
+    data = report if isinstance(report, dict) else report.model_dump()
+    return [row["name"] for round_ in data["rounds"] for row in round_["municipalities"]]
 
 
 class FilterTests(BaseTestCase):
@@ -42,21 +44,23 @@ class FilterTests(BaseTestCase):
     def test_no_filter_keeps_every_application(self):
         report = status_report(programme=self.programme, as_of=AS_OF)
         self.assertEqual(names(report), ["Brugge", "Gent", "Lier"])
-        self.assertEqual(report["filters"], {})
+        self.assertEqual(report.filters, {})
 
     def test_province_keeps_its_municipalities_and_recounts_the_round(self):
         report = status_report(programme=self.programme, as_of=AS_OF, province="10000")
-        round1 = report["rounds"][0]
+        round1 = report.rounds[0]
         self.assertEqual(names(report), ["Lier"])
-        self.assertEqual((round1["submitted"], round1["accepted"]), (1, 1))
-        self.assertEqual(report["filters"], {"province": {"value": "10000", "label": "Antwerpen"}})
+        self.assertEqual((round1.submitted, round1.accepted), (1, 1))
+        self.assertEqual(
+            report.model_dump()["filters"], {"province": {"value": "10000", "label": "Antwerpen"}}
+        )
         by_name = status_report(programme=self.programme, as_of=AS_OF, province="west-vlaanderen")
         self.assertEqual(names(by_name), ["Brugge"])
 
     def test_status_on_the_date(self):
         report = status_report(programme=self.programme, as_of=AS_OF, status="inadmissible")
         self.assertEqual(names(report), ["Brugge"])
-        self.assertEqual(report["rounds"][0]["inadmissible"], 1)
+        self.assertEqual(report.rounds[0].inadmissible, 1)
         before = status_report(programme=self.programme, as_of=D(2021, 8, 1), status="submitted")
         self.assertEqual(names(before), [])
 
@@ -75,8 +79,8 @@ class FilterTests(BaseTestCase):
 
     def test_capacity_is_the_whole_programmes_whatever_the_filter(self):
         report = status_report(programme=self.programme, as_of=AS_OF, province="30000")
-        self.assertEqual(report["capacity"]["accepted"], 1)
-        self.assertEqual(report["rounds"][0]["accepted"], 0)
+        self.assertEqual(report.capacity.accepted, 1)
+        self.assertEqual(report.rounds[0].accepted, 0)
 
     def test_an_unknown_status_is_refused(self):
         with self.assertRaisesMessage(ValidationError, "“lost”"):
@@ -133,17 +137,19 @@ class ExpertFilterTests(TrajectoryTestCase):
         cls.register(brugge, D(2022, 2, 2))
 
     def test_expert_keeps_the_municipalities_they_work_for_and_recounts_the_guidance(self):
-        everything = status_report(programme=self.programme, as_of=D(2022, 2, 28))["rounds"][0]
+        everything = status_report(programme=self.programme, as_of=D(2022, 2, 28)).rounds[0]
         report = status_report(programme=self.programme, as_of=D(2022, 2, 28), expert=self.ed.pk)
-        round1 = report["rounds"][0]
+        round1 = report.rounds[0]
         self.assertEqual(names(report), ["Lier"])
-        self.assertEqual(report["filters"]["expert"], {"value": self.ed.pk, "label": "Ed Detail"})
-        self.assertEqual(everything["trajectories_started"], 2)
         self.assertEqual(
-            (round1["intakes_held"], round1["trajectories_started"], round1["cost_eur"]),
+            report.filters["expert"].model_dump(), {"value": str(self.ed.pk), "label": "Ed Detail"}
+        )
+        self.assertEqual(everything.trajectories_started, 2)
+        self.assertEqual(
+            (round1.intakes_held, round1.trajectories_started, round1.consumed_eur),
             (1, 1, Decimal("1000.00")),
         )
-        self.assertEqual(round1["person_days_planned"], Decimal("15.0"))
+        self.assertEqual(round1.person_days_planned, Decimal("15.0"))
 
 
 class FilterApiTests(BaseTestCase):

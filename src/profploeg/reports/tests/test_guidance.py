@@ -18,37 +18,37 @@ class GuidanceInStatusReportTests(TrajectoryTestCase):
 
     def test_round_has_intakes_trajectories_person_days_and_cost_on_the_date(self):
         report = status_report(programme=self.programme, as_of=D(2022, 2, 28))
-        round1 = report["rounds"][0]
+        round1 = report.rounds[0]
         self.assertEqual(
             (
-                round1["intakes_held"],
-                round1["first_intake"],
-                round1["trajectories_started"],
-                round1["trajectories_completed"],
-                round1["person_days_planned"],
-                round1["person_days_consumed"],
-                round1["cost_eur"],
+                round1.intakes_held,
+                round1.first_intake,
+                round1.trajectories_started,
+                round1.trajectories_completed,
+                round1.person_days_planned,
+                round1.person_days_consumed,
+                round1.consumed_eur,
             ),
             (1, D(2021, 10, 5), 1, 0, Decimal("15.0"), Decimal("1.0"), Decimal("800.00")),
         )
-        self.assertIsNotNone(round1["expected_completion"])
+        self.assertIsNotNone(round1.expected_completion_p50)
 
     def test_municipality_row_has_its_trajectory(self):
         report = status_report(programme=self.programme, as_of=D(2022, 2, 28))
-        row = report["rounds"][0]["municipalities"][0]
-        self.assertEqual(row["trajectory_status"], "running")
-        self.assertEqual(row["cost_eur"], Decimal("800.00"))
-        self.assertEqual([e["name"] for e in row["experts"]], ["Ed Detail", "Eva Expert"])
+        row = report.rounds[0].municipalities[0]
+        self.assertEqual(row.trajectory_state, "running")
+        self.assertEqual(row.consumed_eur, Decimal("800.00"))
+        self.assertEqual([e.name for e in row.experts], ["Ed Detail", "Eva Expert"])
 
     def test_programme_budget_on_the_date(self):
-        budget = status_report(programme=self.programme, as_of=D(2022, 2, 28))["budget"]
+        budget = status_report(programme=self.programme, as_of=D(2022, 2, 28)).budget
         self.assertEqual(
             (
-                budget["total_eur"],
-                budget["committed_eur"],
-                budget["consumed_eur"],
-                budget["remaining_eur"],
-                budget["forecast_at_completion_eur"],
+                budget.total_eur,
+                budget.committed_eur,
+                budget.consumed_eur,
+                budget.remaining_eur,
+                budget.forecast_at_completion_eur,
             ),
             (
                 Decimal("1500000.00"),
@@ -60,5 +60,5 @@ class GuidanceInStatusReportTests(TrajectoryTestCase):
         )
 
     def test_before_the_intake_nothing_is_held_or_spent(self):
-        round1 = status_report(programme=self.programme, as_of=D(2021, 9, 30))["rounds"][0]
-        self.assertEqual((round1["intakes_held"], round1["cost_eur"]), (0, 0))
+        round1 = status_report(programme=self.programme, as_of=D(2021, 9, 30)).rounds[0]
+        self.assertEqual((round1.intakes_held, round1.consumed_eur), (0, 0))

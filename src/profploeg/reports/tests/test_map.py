@@ -8,6 +8,7 @@ from django.utils import translation
 
 from profploeg.municipalities.boundaries import import_boundaries
 from profploeg.reports import maps
+from profploeg.reports.tests.builders import report_of, report_round, report_row
 from profploeg.test import PASSWORD, BaseTestCase
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -34,19 +35,20 @@ def load(*refnis_codes: str) -> None:
 
 
 def row(refnis: str, name: str, refnis_now: str | None = None, status: str = "accepted", **kw):
-    return {
-        "refnis": refnis,
-        "name": name,
-        "refnis_now": refnis_now or refnis,
-        "name_now": name,
-        "province": "Limburg",
-        "status": status,
+    return report_row(
+        refnis=refnis,
+        name=name,
+        refnis_now=refnis_now or refnis,
+        name_now=name,
+        status=status,
         **kw,
-    }
+    )
 
 
-def report(*rounds: list[dict]) -> dict:
-    return {"rounds": [{"number": i, "municipalities": rows} for i, rows in enumerate(rounds, 1)]}
+def report(*rounds: list):
+    return report_of(
+        *(report_round(number=i, municipalities=rows) for i, rows in enumerate(rounds, 1))
+    )
 
 
 def fills(chart) -> dict[str, str]:
@@ -92,7 +94,7 @@ class MapTests(TestCase):
         chart = maps.status_map(
             report(
                 [row("12021", "Lier", status="inadmissible")],
-                [row("12021", "Lier"), row("31005", "Brugge", trajectory_status="completed")],
+                [row("12021", "Lier"), row("31005", "Brugge", trajectory_state="completed")],
             )
         )
         drawn = fills(chart)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from profploeg.applications.models import Application
 from profploeg.lib.dates import at_brussels
 from profploeg.programmes.models import Programme
+from profploeg.reports.document import answer_document
 from profploeg.reports.status import status_report
 from profploeg.reports.tests.test_map import load as load_boundaries
 from profploeg.test import PASSWORD, BaseTestCase, municipality
@@ -43,7 +44,7 @@ class DemoFiguresTests(TestCase):
                     "number",
                     "deadline",
                     "submitted",
-                    "admissible",
+                    "ever_admissible",
                     "inadmissible",
                     "deferred",
                     "accepted",
@@ -53,7 +54,7 @@ class DemoFiguresTests(TestCase):
                 "number": 1,
                 "deadline": "2021-08-13",
                 "submitted": 35,
-                "admissible": 34,
+                "ever_admissible": 34,
                 "inadmissible": 1,
                 "deferred": 1,
                 "accepted": 33,
@@ -66,7 +67,7 @@ class DemoFiguresTests(TestCase):
                     "number",
                     "deadline",
                     "submitted",
-                    "admissible",
+                    "ever_admissible",
                     "inadmissible",
                     "deferred",
                     "accepted",
@@ -76,7 +77,7 @@ class DemoFiguresTests(TestCase):
                 "number": 2,
                 "deadline": "2021-11-12",
                 "submitted": 50,
-                "admissible": 50,
+                "ever_admissible": 50,
                 "inadmissible": 0,
                 "deferred": 0,
                 "accepted": 50,
@@ -84,7 +85,13 @@ class DemoFiguresTests(TestCase):
         )
         self.assertEqual(report["info_sessions"][0]["date"], "2021-06-25")
         self.assertEqual(report["info_sessions"][0]["attendees"], 122)
-        self.assertEqual(report["capacity"], {"planned": 83, "accepted": 83, "remaining": 0})
+        self.assertEqual(
+            report["capacity"],
+            {"planned": 83, "accepted": 83, "remaining": 0, "over_capacity": 0},
+        )
+        self.assertEqual(
+            (round1["late_from_previous_round"], round2["late_from_previous_round"]), (0, 2)
+        )
         self.assertEqual(len(round1["municipalities"]), 35)
         self.assertLessEqual({"refnis", "name", "status"}, set(round1["municipalities"][0]))
 
@@ -114,13 +121,66 @@ class DemoFiguresTests(TestCase):
         call_command("demo", stdout=io.StringIO())
         self.assertEqual(Application.objects.count(), before)
 
+    def test_a_late_application_is_in_round_2_before_round_2_opens(self):
+        for day, late in (("2021-08-31", 1), ("2021-09-10", 2)):
+            with self.subTest(day=day):
+                report = report_json("--as-of", day)
+                round1, round2 = report["rounds"]
+                self.assertEqual(round1["submitted"], 35)
+                self.assertEqual(
+                    (round2["submitted"], round2["late_from_previous_round"]), (late, late)
+                )
+                self.assertEqual(round2["awaiting_admissibility"], late)
+                self.assertEqual(len(round2["municipalities"]), late)
+
+    def test_the_document_says_the_late_applications_like_the_minister(self):
+        programme = Programme.objects.get(title__startswith="Profploeg: begeleiding")
+        report = status_report(programme=programme, as_of=datetime.date(2021, 8, 31))
+        text = " ".join(
+            block.text
+            for block in answer_document(report, with_charts=False).blocks
+            if hasattr(block, "text")
+        )
+        self.assertIn("Na 13 augustus werd nog één aanvraag voor begeleiding ingediend.", text)
+        report = status_report(programme=programme, as_of=datetime.date(2021, 9, 10))
+        text = " ".join(
+            block.text
+            for block in answer_document(report, with_charts=False).blocks
+            if hasattr(block, "text")
+        )
+        self.assertIn("Na 13 augustus werden nog twee aanvragen voor begeleiding ingediend.", text)
+
     def test_on_the_round_1_deadline_nothing_was_decided_yet(self):
         report = report_json("--as-of", "2021-08-13", "--format", "json")
         self.assertEqual(len(report["rounds"]), 1)
         round1 = report["rounds"][0]
         self.assertEqual(round1["submitted"], 35)
-        self.assertEqual(round1["awaiting_decision"], 35)
+        self.assertEqual(round1["awaiting_admissibility"], 35)
+        self.assertEqual(round1["ever_admissible"], 0)
         self.assertEqual(round1["accepted"], 0)
+
+
+class CapacityTests(BaseTestCase):
+    def test_accepting_beyond_capacity_says_how_many_over_and_never_a_negative_remainder(self):
+        self.programme.capacity = 1
+        self.programme.save()
+        for application in (self.submit(self.lier), self.submit(self.brugge)):
+            self.decide(application, Status.ADMISSIBLE)
+            self.decide(application, Status.ACCEPTED)
+        report = status_report(programme=self.programme, as_of=datetime.date.today())
+        self.assertEqual(
+            report.capacity.model_dump(),
+            {"planned": 1, "accepted": 2, "remaining": 0, "over_capacity": 1},
+        )
+        text = " ".join(
+            block.text
+            for block in answer_document(report, with_charts=False).blocks
+            if hasattr(block, "text")
+        )
+        self.assertIn("1 boven de capaciteit van 1", text)
+        self.client.login(username="sam", password=PASSWORD)
+        page = self.client.get(reverse("reports:status", args=[self.programme.pk]))
+        self.assertContains(page, "1 over capacity")
 
 
 class AsOfTests(BaseTestCase):
@@ -142,19 +202,19 @@ class AsOfTests(BaseTestCase):
         }
         for day, (submitted, admissible, inadmissible, accepted) in expected.items():
             with self.subTest(day=day):
-                round1 = status_report(programme=self.programme, as_of=day)["rounds"][0]
+                round1 = status_report(programme=self.programme, as_of=day).rounds[0]
                 self.assertEqual(
                     (
-                        round1["submitted"],
-                        round1["admissible"],
-                        round1["inadmissible"],
-                        round1["accepted"],
+                        round1.submitted,
+                        round1.ever_admissible,
+                        round1.inadmissible,
+                        round1.accepted,
                     ),
                     (submitted, admissible, inadmissible, accepted),
                 )
         brugge = status_report(programme=self.programme, as_of=datetime.date(2021, 9, 10))
-        row = next(m for m in brugge["rounds"][0]["municipalities"] if m["name"] == "Brugge")
-        self.assertEqual((row["status"], row["reason"]), ("inadmissible", "Onvolledig"))
+        row = next(m for m in brugge.rounds[0].municipalities if m.name == "Brugge")
+        self.assertEqual((row.status, row.reason), ("inadmissible", "Onvolledig"))
 
     def test_report_query_count_does_not_grow_with_applications(self):
         def count_queries() -> int:

@@ -69,6 +69,20 @@ class ManageTests(ShowcaseTestCase):
         response = self.client.get(reverse("showcase:photo", args=[photo.pk]))
         self.assertEqual(response.status_code, 404)
 
+    def test_a_password_alone_does_not_show_an_unpublished_photo(self):
+        case = self.draft()
+        self.login(self.expert)
+        self.client.post(
+            reverse("showcase:photo_add", args=[case.pk]),
+            {"image": jpeg(), "alt_text": "Het plein op marktdag"},
+        )
+        url = reverse("showcase:photo", args=[case.photos.get().pk])
+        # Logged in with the password, the second factor still to come.
+        self.client.force_login(self.staff)
+        with self.settings(OTP_REQUIRED=True):
+            self.assertEqual(self.client.get(url).status_code, 404)
+        self.assertEqual(self.client.get(url).status_code, 200)
+
     def test_another_municipality_and_outsiders_get_404_or_403(self):
         case = self.draft()
         url = reverse("showcase:manage_case", args=[case.pk])

@@ -1,4 +1,6 @@
+import csv
 import datetime
+import io
 import json
 
 from django.contrib.auth import get_user_model
@@ -200,6 +202,13 @@ class OpenDataTests(PublicTestCase):
             response = self.client.get(reverse(name))
             self.assertIn("Modellicentie Gratis Hergebruik", response.content.decode())
             self.assertIn('rel="license"', response["Link"])
+
+    def test_case_text_that_looks_like_a_formula_is_text_in_the_csv(self):
+        self.published(title='=HYPERLINK("http://evil.example")')
+        rows = list(
+            csv.reader(io.StringIO(self.client.get(reverse("showcase:cases_csv")).content.decode()))
+        )
+        self.assertTrue(rows[1][2].startswith("'="), rows[1][2])
 
     def test_a_published_case_in_json_has_its_public_fields(self):
         case = self.published()
