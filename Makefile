@@ -5,10 +5,11 @@ HOST ?= 127.0.0.1:8000
 
 .PHONY: run install axe test screenshots lint demo messages clean
 
+# Links in mails and open data point at the address that serves them (SITE_URL).
 run: install
 	$(BIN)/profploeg migrate --noinput
-	$(BIN)/profploeg demo
-	$(BIN)/profploeg runserver $(HOST)
+	SITE_URL=http://$(HOST) $(BIN)/profploeg demo
+	SITE_URL=http://$(HOST) $(BIN)/profploeg runserver $(HOST)
 
 install: $(BIN)/.installed
 

@@ -131,14 +131,22 @@ def verify_second_factor(*, user: User, token: str) -> Device:
 
 
 @transaction.atomic
-def log_out_everywhere(*, user: User) -> int:
-    """End every session of the user, on every browser and device; returns how many."""
+def log_out_everywhere(*, user: User, revoke_tokens: bool = False) -> int:
+    """End every session of the user, on every browser and device, and with `revoke_tokens`
+    their personal API tokens too; returns how many sessions ended."""
     ended = 0
     user_id = str(user.pk)
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.get_decoded().get("_auth_user_id") == user_id:
             session.delete()
             ended += 1
+    if revoke_tokens:
+        # Imported here: the API app builds on accounts, not the other way round.
+        from profploeg.api.models import ApiToken
+
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
     return ended
 
 
@@ -363,7 +371,8 @@ def deactivate_user(*, by: User, user: User) -> User:
         return user
     user.is_active = False
     user.save(update_fields=["is_active"])
-    log_out_everywhere(user=user)
+    # Revoked, not just ignored: a later reactivation must not bring old tokens back.
+    log_out_everywhere(user=user, revoke_tokens=True)
     now = timezone.now()
     Invitation.objects.filter(user=user).usable(now).update(revoked_at=now)
     _record(user=user, kind=AccountEvent.Kind.DEACTIVATED, by=by)

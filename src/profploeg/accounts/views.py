@@ -205,7 +205,9 @@ def profile(request):
 @require_POST
 def logout_everywhere(request):
     """End every session of this user, this one included."""
-    services.log_out_everywhere(user=request.user)
+    services.log_out_everywhere(
+        user=request.user, revoke_tokens=request.POST.get("revoke_tokens") == "on"
+    )
     logout(request)
     messages.success(request, _("You are logged out on every device."))
     return redirect("accounts:login")

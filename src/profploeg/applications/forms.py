@@ -1,12 +1,16 @@
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from profploeg.municipalities.models import Province
+from profploeg.lib.dates import BRUSSELS
+from profploeg.municipalities.models import Municipality, Province
 from profploeg.programmes.models import Theme
 
-from .models import Application, Referral
+from .models import Application, Referral, Transition
 from .services import check_pdf
 
 
@@ -67,6 +71,54 @@ class ApplicationForm(forms.Form):
     )
 
 
+class MomentWidget(forms.MultiWidget):
+    def __init__(self, attrs=None):
+        super().__init__(
+            [
+                forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            ],
+            attrs,
+        )
+
+    def decompress(self, value):
+        if value is None:
+            return [None, None]
+        local = timezone.localtime(value)
+        return [local.date(), local.time().replace(second=0, microsecond=0)]
+
+
+class MomentField(forms.MultiValueField):
+    """When something took effect, as a Belgian date and an optional time.
+
+    Both empty: now. A date without a time: now for today, noon for an earlier day."""
+
+    widget = MomentWidget
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text", _("Leave empty for now. Without a time, an earlier day counts at noon.")
+        )
+        super().__init__(
+            fields=[forms.DateField(required=False), forms.TimeField(required=False)],
+            require_all_fields=False,
+            **kwargs,
+        )
+
+    def compress(self, data_list):
+        day, time = (list(data_list) + [None, None])[:2]
+        if day is None:
+            if time is not None:
+                raise ValidationError(_("Give the date as well as the time."), code="incomplete")
+            return None
+        if time is None:
+            if day == timezone.localdate():
+                return None
+            time = datetime.time(12, 0)
+        return datetime.datetime.combine(day, time, tzinfo=BRUSSELS)
+
+
 class DecisionForm(forms.Form):
     """One staff decision: the target status travels with the version the page was built on."""
 
@@ -74,6 +126,10 @@ class DecisionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    at = MomentField(label=_("Decided on"))
+    confirm_over_capacity = forms.BooleanField(
+        label=_("I confirm accepting over capacity (give the reason above)"), required=False
     )
 
     def __init__(self, *args, reason_required: bool = False, **kwargs):
@@ -85,6 +141,39 @@ class DecisionForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RecordWithdrawalForm(forms.Form):
+    """Staff record a withdrawal the municipality sent by letter, email or phone."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    channel = forms.ChoiceField(
+        label=_("Came in by"), choices=[("", "---------")] + Transition.Channel.choices
+    )
+    at = MomentField(label=_("Received on"))
+    reason = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class PaperApplicationForm(ApplicationForm):
+    """Staff record an application that came in on paper or by mail, on its real moment."""
+
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.none(),
+    )
+    received_at = MomentField(label=_("Received on"))
+
+    field_order = ["municipality", "received_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = Municipality.objects.select_related(
+            "province"
+        ).order_by("name", "-valid_from")
+        # Before and after the 2025 mergers two municipalities may share a name.
+        self.fields["municipality"].label_from_instance = lambda m: f"{m.name} ({m.refnis})"
 
 
 class ReferralForm(forms.Form):

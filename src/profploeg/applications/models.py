@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from profploeg.lib.dates import end_of_day
+from profploeg.lib.dates import end_of_day, local_date
 from profploeg.municipalities.models import Municipality
 from profploeg.programmes.models import Round, Theme
 
@@ -61,13 +61,14 @@ class Application(models.Model):
         DEFERRED = "deferred", _("Deferred")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    # (from, to) -> (role that may make it, reason required)
+    # (from, to) -> (roles that may make it, reason required). Staff record a withdrawal that
+    # reached them by letter, email or phone, on the municipality's behalf.
     TRANSITIONS = {
-        (Status.SUBMITTED, Status.ADMISSIBLE): ("staff", False),
-        (Status.SUBMITTED, Status.INADMISSIBLE): ("staff", True),
-        (Status.ADMISSIBLE, Status.ACCEPTED): ("staff", False),
-        (Status.ADMISSIBLE, Status.DEFERRED): ("staff", True),
-        (Status.SUBMITTED, Status.WITHDRAWN): ("municipality", False),
+        (Status.SUBMITTED, Status.ADMISSIBLE): (("staff",), False),
+        (Status.SUBMITTED, Status.INADMISSIBLE): (("staff",), True),
+        (Status.ADMISSIBLE, Status.ACCEPTED): (("staff",), False),
+        (Status.ADMISSIBLE, Status.DEFERRED): (("staff",), True),
+        (Status.SUBMITTED, Status.WITHDRAWN): (("municipality", "staff"), False),
     }
     # Statuses reached only by passing the admissibility check.
     ADMITTED = (Status.ADMISSIBLE, Status.ACCEPTED, Status.DEFERRED)
@@ -129,31 +130,60 @@ class Application(models.Model):
     def allowed_transitions(self, role: str) -> list[str]:
         return [
             to
-            for (frm, to), (who, _reason) in self.TRANSITIONS.items()
-            if frm == self.status and who == role
+            for (frm, to), (roles, _reason) in self.TRANSITIONS.items()
+            if frm == self.status and role in roles
         ]
 
 
 class Transition(models.Model):
-    """One step of an application's history: from, to, when, by whom and why."""
+    """One step of an application's history: from, to, when it took effect, when it was
+    recorded, by whom and why."""
+
+    class Channel(models.TextChoices):
+        LETTER = "letter", _("Letter")
+        EMAIL = "email", _("Email")
+        PHONE = "phone", _("Phone")
+        OTHER = "other", _("Other")
 
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="transitions"
+        Application,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("application"),
     )
-    from_status = models.CharField(max_length=20, choices=Application.Status.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=Application.Status.choices)
-    at = models.DateTimeField(_("at"))
+    from_status = models.CharField(
+        _("from status"), max_length=20, choices=Application.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("status"), max_length=20, choices=Application.Status.choices)
+    # When it took effect (a decision taken on paper months ago keeps its own date) ...
+    at = models.DateTimeField(_("effective at"))
+    # ... and when someone entered it here.
+    recorded_at = models.DateTimeField(_("recorded at"))
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     reason = models.TextField(_("reason"), blank=True)
+    # How a step made by staff on someone else's behalf reached them (a withdrawal by letter).
+    channel = models.CharField(_("received by"), max_length=20, choices=Channel.choices, blank=True)
+    over_capacity = models.BooleanField(_("accepted over capacity"), default=False)
 
     class Meta:
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["application", "at"])]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} → {self.to_status}"
+
+    @property
+    def is_backdated(self) -> bool:
+        """Entered on a later day than it took effect: pages then show both moments."""
+        return local_date(self.recorded_at) != local_date(self.at)
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
@@ -172,6 +202,8 @@ class Attachment(models.Model):
 
     class Meta:
         ordering = ["uploaded_at"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
 
     def __str__(self) -> str:
         return PurePath(self.original_name).name
@@ -197,6 +229,10 @@ class Referral(models.Model):
         _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING
     )
     recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("follow-up by the province")
+        verbose_name_plural = _("follow-ups by the province")
 
     def __str__(self) -> str:
         return f"{self.application} – {self.get_outcome_display()}"

@@ -40,12 +40,26 @@ def decisions_for(user: User, application: Application) -> list[str]:
     """The statuses this user may move the application to from the page."""
     if not user.is_active or user.role != User.Role.STAFF:
         return []
-    return application.allowed_transitions(User.Role.STAFF)
+    # A withdrawal is the municipality's step; staff only record it (see can_record_withdrawal).
+    return [
+        to
+        for to in application.allowed_transitions(User.Role.STAFF)
+        if to != Application.Status.WITHDRAWN
+    ]
 
 
 def can_withdraw(user: User, application: Application) -> bool:
     return user.is_municipality_user and Application.Status.WITHDRAWN in (
         application.allowed_transitions(User.Role.MUNICIPALITY)
+    )
+
+
+def can_record_withdrawal(user: User, application: Application) -> bool:
+    """Staff record a withdrawal that reached them by letter, email or phone."""
+    return (
+        user.is_active
+        and user.role == User.Role.STAFF
+        and Application.Status.WITHDRAWN in application.allowed_transitions(User.Role.STAFF)
     )
 
 

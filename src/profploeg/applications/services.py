@@ -104,8 +104,11 @@ def submit_application(
     attachments: Sequence[UploadedFile] = (),
     received_at: datetime.datetime | None = None,
 ) -> Application:
-    """Submit an application for a municipality; after a round's deadline it joins the next one."""
-    received_at = received_at or timezone.now()
+    """Submit an application for a municipality; after a round's deadline it joins the next one.
+
+    Staff record one received on paper with its real moment (not in the future)."""
+    recorded_at = timezone.now()
+    received_at = received_at or recorded_at
     day = local_date(received_at)
     if (
         submitted_by.role == User.Role.MUNICIPALITY
@@ -115,6 +118,10 @@ def submit_application(
     if submitted_by.role not in (User.Role.MUNICIPALITY, User.Role.STAFF):
         raise PermissionDenied(
             _("Only a municipality or programme staff can submit an application.")
+        )
+    if received_at > recorded_at:
+        raise ValidationError(
+            {"received_at": _("An application cannot be received in the future.")}
         )
     if not Municipality.objects.valid_on(day).filter(pk=municipality.pk).exists():
         raise ValidationError(
@@ -150,7 +157,11 @@ def submit_application(
             application=application, file=upload, original_name=upload.name[:255], size=upload.size
         )
     Transition.objects.create(
-        application=application, to_status=Status.SUBMITTED, at=received_at, by=submitted_by
+        application=application,
+        to_status=Status.SUBMITTED,
+        at=received_at,
+        recorded_at=recorded_at,
+        by=submitted_by,
     )
     if application.previous_application_id:
         Referral.objects.filter(application=application.previous_application_id).update(
@@ -165,6 +176,79 @@ def submit_application(
     return application
 
 
+class OverCapacityError(ValidationError):
+    """Accepting would go beyond the programme's capacity: staff must confirm it with a reason."""
+
+    api_code = "over_capacity"
+
+
+def long_date(day: datetime.date) -> str:
+    return date_format(day, "j F Y")
+
+
+def moment_text(moment: datetime.datetime) -> str:
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def check_effective_moment(application: Application, at: datetime.datetime) -> None:
+    """A step takes effect not in the future, not before the application was received and not
+    before its previous step: the application's history stays in order."""
+    if at > timezone.now():
+        raise ValidationError(
+            {"at": _("A decision cannot take effect in the future: give today or an earlier date.")}
+        )
+    if at < application.submitted_at:
+        raise ValidationError(
+            {
+                "at": _(
+                    "A decision cannot take effect before the application was received "
+                    "(%(received)s)."
+                )
+                % {"received": moment_text(application.submitted_at)}
+            }
+        )
+    previous = application.transitions.order_by("-at", "-pk").first()
+    if previous is not None and at < previous.at:
+        raise ValidationError(
+            {
+                "at": _(
+                    "The history stays in order: the previous step (%(status)s) took effect on "
+                    "%(previous)s; give that moment or a later one."
+                )
+                % {
+                    "status": Status(previous.to_status).label.lower(),
+                    "previous": moment_text(previous.at),
+                }
+            }
+        )
+
+
+def capacity_on(programme: Programme, day: datetime.date) -> int:
+    """The capacity of the offer in force on that day; without an offer the programme's own."""
+    # Imported here: trajectories builds on applications, not the other way round.
+    from profploeg.trajectories.models import Offer
+
+    offer = Offer.objects.filter(programme=programme).first()
+    return offer.in_force_on(day)[1] if offer else programme.capacity
+
+
+def accepted_on(programme: Programme, day: datetime.date) -> int:
+    """How many of the programme's applications were accepted at the end of that day."""
+    return (
+        Application.objects.filter(round__programme=programme)
+        .with_status_on(day)
+        .filter(status_on=Status.ACCEPTED)
+        .count()
+    )
+
+
+def over_capacity_on(programme: Programme, day: datetime.date) -> tuple[int, int] | None:
+    """(accepted, capacity) when one more acceptance on that day goes beyond capacity."""
+    capacity = capacity_on(programme, day)
+    accepted = accepted_on(programme, day)
+    return (accepted, capacity) if accepted >= capacity else None
+
+
 @transaction.atomic
 def change_status(
     *,
@@ -174,9 +258,14 @@ def change_status(
     expected_version: int,
     reason: str = "",
     at: datetime.datetime | None = None,
+    channel: str = "",
+    confirm_over_capacity: bool = False,
 ) -> Application:
-    """Move an application along its state machine: only the allowed steps, by the allowed role."""
-    at = at or timezone.now()
+    """Move an application along its state machine: only the allowed steps, by the allowed role,
+    on its real date (not in the future, not before receipt or the previous step); accepting
+    beyond capacity needs an explicit confirmation with a reason."""
+    recorded_at = timezone.now()
+    at = at or recorded_at
     reason = reason.strip()
     # A stale page asks for a step from a status that is gone: report the conflict, not the step.
     if expected_version != application.version:
@@ -190,15 +279,52 @@ def change_status(
                 "to": Status(to_status).label.lower(),
             }
         )
-    role, reason_required = Application.TRANSITIONS[step]
-    if by.role != role or not by.is_active:
+    roles, reason_required = Application.TRANSITIONS[step]
+    if by.role not in roles or not by.is_active:
         raise PermissionDenied(_("You are not allowed to make this decision."))
-    if role == User.Role.MUNICIPALITY and not (
+    if by.role == User.Role.MUNICIPALITY and not (
         Application.objects.visible_to(by).filter(pk=application.pk).exists()
     ):
         raise PermissionDenied(_("This application belongs to another municipality."))
+    if by.role == User.Role.MUNICIPALITY and at < recorded_at - datetime.timedelta(minutes=5):
+        raise PermissionDenied(_("Only programme staff can record a step on an earlier date."))
+    if channel and channel not in Transition.Channel.values:
+        raise ValidationError({"channel": _("Choose how it came in.")})
+    on_behalf = to_status == Status.WITHDRAWN and by.role == User.Role.STAFF
+    if on_behalf and not channel:
+        raise ValidationError(
+            {"channel": _("Say how the municipality's withdrawal came in (letter, email, …).")}
+        )
+    if channel and not on_behalf:
+        raise ValidationError(
+            {"channel": _("Only a withdrawal recorded by programme staff says how it came in.")}
+        )
     if reason_required and not reason:
         raise ValidationError({"reason": _("Give a reason: the municipality will read it.")})
+    check_effective_moment(application, at)
+    over_capacity = False
+    if to_status == Status.ACCEPTED:
+        programme = application.round.programme
+        full = over_capacity_on(programme, local_date(at))
+        if full is not None:
+            accepted, capacity = full
+            if not confirm_over_capacity:
+                raise OverCapacityError(
+                    _(
+                        "On %(day)s the programme already has %(accepted)d accepted applications "
+                        "for a capacity of %(capacity)d. Confirm that you accept over capacity "
+                        "and give the reason."
+                    )
+                    % {
+                        "day": long_date(local_date(at)),
+                        "accepted": accepted,
+                        "capacity": capacity,
+                    },
+                    code="over_capacity",
+                )
+            if not reason:
+                raise ValidationError({"reason": _("Give the reason for accepting over capacity.")})
+            over_capacity = True
     updated = Application.objects.filter(
         pk=application.pk, status=application.status, version=expected_version
     ).update(status=to_status, version=F("version") + 1)
@@ -209,11 +335,19 @@ def change_status(
         from_status=application.status,
         to_status=to_status,
         at=at,
+        recorded_at=recorded_at,
         by=by,
         reason=reason,
+        channel=channel,
+        over_capacity=over_capacity,
     )
     application.refresh_from_db()
-    notify(application=application, template=to_status, at=at, context={"reason": reason})
+    notify(
+        application=application,
+        template=to_status,
+        at=at,
+        context={"reason": reason, "channel": channel},
+    )
     return application
 
 
@@ -251,7 +385,9 @@ def record_referral(
 def notify(
     *, application: Application, template: str, at: datetime.datetime, context: dict
 ) -> Message:
-    """Keep a Dutch message for the municipality and email it once the transaction commits."""
+    """Keep a Dutch message for the municipality and email it once the transaction commits.
+
+    It is dated when the step took effect, and sent now."""
     context = {
         "application": application,
         "municipality": application.municipality,
@@ -262,6 +398,11 @@ def notify(
     }
     with translation.override("nl-be"):
         context["deadline"] = date_format(application.round.deadline, "j F Y")
+        # Sent now, about a step that may have taken effect long ago: the text says when.
+        if local_date(at) < timezone.localdate():
+            context["effective_on"] = date_format(local_date(at), "j F Y")
+        if context.get("channel"):
+            context["channel"] = str(Transition.Channel(context["channel"]).label).lower()
         subject = render_to_string(f"applications/email/{template}_subject.txt", context)
         body = render_to_string(f"applications/email/{template}_body.txt", context)
     message = Message.objects.create(

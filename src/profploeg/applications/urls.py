@@ -8,6 +8,7 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("province/", views.province, name="province"),
     path("programmes/<int:programme_id>/apply/", views.apply, name="apply"),
+    path("programmes/<int:programme_id>/record/", views.record_paper, name="record"),
     path("rounds/<int:round_id>/", views.round_applications, name="round"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/decide/", views.decide, name="decide"),

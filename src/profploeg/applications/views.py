@@ -15,12 +15,15 @@ from django.views.decorators.http import require_POST
 from profploeg.accounts.models import User
 from profploeg.accounts.permissions import role_required
 from profploeg.lib.dates import BRUSSELS, local_date
+from profploeg.lib.forms import attempt, posted
 from profploeg.programmes.models import Programme, Round
 
 from . import services
 from .forms import (
     ApplicationForm,
     DecisionForm,
+    PaperApplicationForm,
+    RecordWithdrawalForm,
     ReferralForm,
     RoundFilterForm,
     WithdrawForm,
@@ -31,6 +34,7 @@ from .permissions import (
     REFERRAL_ROLES,
     ROUND_ROLES,
     can_follow_up,
+    can_record_withdrawal,
     can_withdraw,
     decisions_for,
     get_visible_application,
@@ -139,13 +143,30 @@ def apply(request, programme_id: int):
     )
 
 
-def announce_received(request, application: Application) -> None:
+def announce_received(request, application: Application, staff: bool = False) -> None:
     round_ = application.round
-    messages.success(
-        request,
-        _("Your application was received. It is part of round %(number)s (deadline %(deadline)s).")
-        % {"number": round_.number, "deadline": long_date(round_.deadline)},
-    )
+    if staff:
+        messages.success(
+            request,
+            _(
+                "The application of %(name)s was recorded. It is part of round %(number)s "
+                "(deadline %(deadline)s); the municipality has been notified."
+            )
+            % {
+                "name": application.municipality.name,
+                "number": round_.number,
+                "deadline": long_date(round_.deadline),
+            },
+        )
+    else:
+        messages.success(
+            request,
+            _(
+                "Your application was received. It is part of round %(number)s "
+                "(deadline %(deadline)s)."
+            )
+            % {"number": round_.number, "deadline": long_date(round_.deadline)},
+        )
     missed = application.round.round_missed_on(local_date(application.submitted_at))
     if missed:
         messages.warning(
@@ -173,6 +194,7 @@ def render_detail(
     application: Application,
     *,
     posted: DecisionForm | None = None,
+    withdrawal: RecordWithdrawalForm | None = None,
     conflict: str = "",
     status: int = 200,
 ):
@@ -180,8 +202,15 @@ def render_detail(
     kept_reason = posted.data.get("reason", "") if posted is not None else ""
     placed = False
     decision_forms = []
-    for to_status in decisions_for(user, application):
-        _role, reason_required = Application.TRANSITIONS[(application.status, to_status)]
+    decisions = decisions_for(user, application)
+    # Accepting now would go beyond capacity: the page warns before anyone tries.
+    full = (
+        services.over_capacity_on(application.round.programme, timezone.localdate())
+        if Status.ACCEPTED in decisions
+        else None
+    )
+    for to_status in decisions:
+        _roles, reason_required = Application.TRANSITIONS[(application.status, to_status)]
         same_step = posted is not None and posted.data.get("to_status") == to_status
         if same_step and not conflict:
             form = posted
@@ -201,6 +230,13 @@ def render_detail(
         form.reason_required = reason_required
         form.label = DECISION_LABELS[to_status]
         form.negative = to_status in NEGATIVE_DECISIONS
+        form.over_capacity = None
+        if to_status == Status.ACCEPTED:
+            refused = any(
+                e.code == "over_capacity" for e in form.errors.as_data().get("__all__", [])
+            )
+            if full or refused:
+                form.over_capacity = full or True
         decision_forms.append(form)
     visible = Application.objects.visible_to(user).select_related("round")
     context = {
@@ -208,6 +244,7 @@ def render_detail(
         "municipality": application.municipality,
         "missed": application.round.round_missed_on(local_date(application.submitted_at)),
         "transitions": application.transitions.select_related("by"),
+        "received": application.transitions.filter(to_status=Status.SUBMITTED).first(),
         "attachments": application.attachments.all(),
         "inbox": application.messages.all(),
         "themes": application.themes.all(),
@@ -226,6 +263,11 @@ def render_detail(
         "withdraw_form": WithdrawForm(initial={"version": application.version})
         if can_withdraw(user, application)
         else None,
+        "record_withdrawal_form": (
+            withdrawal or RecordWithdrawalForm(initial={"version": application.version})
+        )
+        if can_record_withdrawal(user, application)
+        else None,
         "can_follow_up": can_follow_up(user, application),
         "can_see_round": user.role in ROUND_ROLES,
     }
@@ -239,6 +281,9 @@ def decide(request, pk: int):
     application = get_visible_application(request.user, pk)
     form = DecisionForm(request.POST, auto_id=f"id_{request.POST.get('to_status', '')}_%s")
     if form.is_valid():
+        # A withdrawal is recorded through its own form, with how it came in.
+        if form.cleaned_data["to_status"] not in DECISION_LABELS:
+            raise PermissionDenied
         try:
             services.change_status(
                 application=application,
@@ -246,6 +291,8 @@ def decide(request, pk: int):
                 by=request.user,
                 expected_version=form.cleaned_data["version"],
                 reason=form.cleaned_data["reason"],
+                at=form.cleaned_data["at"],
+                confirm_over_capacity=form.cleaned_data["confirm_over_capacity"],
             )
         except services.ConflictError as error:
             # Show the application as it is now, with what they typed kept for a new decision.
@@ -266,10 +313,13 @@ def decide(request, pk: int):
 
 
 @require_POST
-@role_required(User.Role.MUNICIPALITY)
+@role_required(User.Role.MUNICIPALITY, User.Role.STAFF)
 def withdraw(request, pk: int):
-    """Municipality: withdraw its own application while it waits for the admissibility check."""
+    """Municipality: withdraw its own application while it waits for the admissibility check.
+    Staff: record a withdrawal that came in by letter, email or phone, on its real date."""
     application = get_visible_application(request.user, pk)
+    if request.user.role == User.Role.STAFF:
+        return record_withdrawal(request, application)
     form = WithdrawForm(request.POST)
     version = form.cleaned_data["version"] if form.is_valid() else -1
     try:
@@ -287,6 +337,58 @@ def withdraw(request, pk: int):
             _("Your application has been withdrawn. You can apply again while the call is open."),
         )
     return redirect("applications:detail", application.pk)
+
+
+def record_withdrawal(request, application: Application):
+    form = RecordWithdrawalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_status(
+                application=application,
+                to_status=Status.WITHDRAWN,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                at=form.cleaned_data["at"],
+                channel=form.cleaned_data["channel"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ConflictError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("applications:detail", application.pk)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The withdrawal was recorded. The municipality has been notified."),
+            )
+            return redirect("applications:detail", application.pk)
+    return render_detail(request, application, withdrawal=form, status=400)
+
+
+@role_required(User.Role.STAFF)
+def record_paper(request, programme_id: int):
+    """Staff: an application that came in on paper or by mail, on the moment it was received;
+    after a round's deadline it goes to the next round."""
+    programme = get_object_or_404(Programme, pk=programme_id)
+    form = PaperApplicationForm(posted(request), request.FILES or None)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        result = {}
+        if attempt(
+            form,
+            lambda: result.setdefault(
+                "application",
+                services.submit_application(programme=programme, submitted_by=request.user, **data),
+            ),
+        ):
+            announce_received(request, result["application"], staff=True)
+            return redirect("applications:detail", result["application"].pk)
+    return render(
+        request,
+        "applications/application_paper.html",
+        {"programme": programme, "form": form, "rounds": programme.rounds.order_by("number")},
+    )
 
 
 def attachment(request, pk: int, attachment_id: int):
@@ -358,9 +460,15 @@ def round_applications(request, round_id: int):
             "total": sum(counts.values()),
             "all_link": query_with(request, status=""),
             "counts": [
-                (status, counts.get(status.value, 0), query_with(request, status=status.value))
+                (
+                    status,
+                    COUNT_LABELS.get(status, status.label),
+                    counts.get(status.value, 0),
+                    query_with(request, status=status.value),
+                )
                 for status in Status
             ],
+            "ever_admissible": sum(counts.get(status, 0) for status in Application.ADMITTED),
             "current_status": request.GET.get("status", ""),
             "sort": sort,
             "sort_links": {
@@ -369,6 +477,14 @@ def round_applications(request, round_id: int):
             },
         },
     )
+
+
+# A round's counts by status on the round's page carry the names the status report gives
+# them: an application whose status is still "admissible" awaits its assessment.
+COUNT_LABELS = {
+    Status.SUBMITTED: gettext_lazy("Awaiting admissibility"),
+    Status.ADMISSIBLE: gettext_lazy("Awaiting assessment"),
+}
 
 
 @role_required(User.Role.PROVINCE)

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 
 from profploeg.accounts.permissions import role_required
 
+from .display import entries_of
 from .registry import AUDITED, audited_label
 
 
@@ -46,5 +47,9 @@ def history(request, app_label: str, model_name: str, pk: int):
     return render(
         request,
         "audit/history.html",
-        {"object": obj, "verbose_name": model._meta.verbose_name, "entries": entries},
+        {
+            "object": obj,
+            "verbose_name": model._meta.verbose_name,
+            "entries": entries_of(entries),
+        },
     )

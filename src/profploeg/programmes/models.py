@@ -3,7 +3,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Max, Min, Q
+from django.db.models import Count, F, Max, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,6 +28,26 @@ class ProgrammeQuerySet(models.QuerySet):
 
         accepted = Q(rounds__applications__status=Application.Status.ACCEPTED)
         return self.annotate(accepted_count=Count("rounds__applications", filter=accepted))
+
+    def with_offer_in_force(self, day: datetime.date) -> "ProgrammeQuerySet":
+        """Annotate `capacity_in_force` and `total_in_force_eur`: the offer's (its last amendment
+        effective by the day), else the programme's own figures."""
+        # Imported here: trajectories depends on programmes, not the other way round.
+        from profploeg.trajectories.models import OfferAmendment
+
+        amendment = OfferAmendment.objects.filter(
+            offer__programme=OuterRef("pk"), effective_on__lte=day
+        ).order_by("-effective_on", "-pk")
+        return self.annotate(
+            capacity_in_force=Coalesce(
+                Subquery(amendment.values("capacity")[:1]), F("offer__capacity"), F("capacity")
+            ),
+            total_in_force_eur=Coalesce(
+                Subquery(amendment.values("total_eur")[:1]),
+                F("offer__total_eur"),
+                F("budget_eur"),
+            ),
+        )
 
 
 class Programme(models.Model):

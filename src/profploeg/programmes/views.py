@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -31,21 +33,35 @@ def programme_list(request):
         today = timezone.localdate()
         programmes = Programme.objects.taking_applications_on(today).order_by("next_deadline")
         return render(request, "programmes/programme_open.html", {"programmes": programmes})
-    programmes = Programme.objects.with_accepted_count().prefetch_related("rounds")
+    programmes = (
+        Programme.objects.with_accepted_count()
+        .with_offer_in_force(timezone.localdate())
+        .prefetch_related("rounds")
+    )
     return render(request, "programmes/programme_list.html", {"programmes": programmes})
 
 
 @role_required("staff", "expert")
 def programme_detail(request, pk: int):
-    """The whole programme at a glance: every round's applications by status, and capacity."""
-    programme = get_object_or_404(Programme, pk=pk)
+    """The whole programme at a glance: every round's applications by status, and capacity and
+    budget of the offer in force today."""
+    programme = get_object_or_404(
+        Programme.objects.with_offer_in_force(timezone.localdate()), pk=pk
+    )
     rounds = list(programme.rounds.with_counts())
     totals = {name: sum(getattr(round_, name) for round_ in rounds) for name in ROUND_COUNTS}
+    accepted = totals["accepted_count"]
     context = {
         "programme": programme,
         "rounds": rounds,
         "totals": totals,
-        "remaining_capacity": programme.capacity - totals["accepted_count"],
+        "remaining_capacity": max(programme.capacity_in_force - accepted, 0),
+        "over_capacity": max(accepted - programme.capacity_in_force, 0),
+        "average_per_trajectory": (
+            (programme.total_in_force_eur / programme.capacity_in_force).quantize(Decimal("0.01"))
+            if programme.capacity_in_force
+            else None
+        ),
         "info_sessions": programme.info_sessions.all(),
     }
     return render(request, "programmes/programme_detail.html", context)

@@ -4,8 +4,9 @@ Every format renders the same report: JSON and CSV as data, XLSX as a workbook o
 PDF as the answer to the written parliamentary question (see `document.py`). The annex, the
 overview of the municipalities of a round, has its own XLSX, DOCX, PDF and CSV."""
 
-import csv
 import io
+
+from profploeg.lib.spreadsheets import SafeWriter
 
 from . import docx_export, pdf_export, xlsx_export
 from .document import annex_document, answer_document
@@ -47,27 +48,18 @@ def as_json(report: StatusReport) -> str:
 
 
 def csv_value(value):
-    """A value as JSON has it; a list (themes, experts) as one comma-separated text; text that a
-    spreadsheet would read as a formula is neutralised."""
+    """A value as JSON has it; a list (themes, experts) as one comma-separated text."""
     if isinstance(value, list):
-        value = ", ".join(
+        return ", ".join(
             str(item["name"]) if isinstance(item, dict) else str(item) for item in value
         )
-    if value is None:
-        return ""
-    if (
-        isinstance(value, str)
-        and value[:1] in ("=", "+", "@")
-        or (isinstance(value, str) and value[:1] == "-" and not value[1:2].isdigit())
-    ):
-        return "'" + value
-    return value
+    return "" if value is None else value
 
 
 def municipalities_csv(report: StatusReport) -> str:
     """The per-municipality table of every round, one row per application."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(MUNICIPALITY_CSV)
     for round_ in report.rounds:
         for row in round_.municipalities:
@@ -82,7 +74,7 @@ def rounds_csv(report: StatusReport) -> str:
     """The summary table: one row per round with its figures, as the JSON writes them."""
     keys = [column.key for column in ROUND_COLUMNS]
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(keys)
     for round_ in report.rounds:
         data = round_.model_dump(mode="json")

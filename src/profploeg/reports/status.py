@@ -166,17 +166,17 @@ def experts_by_trajectory(
 ) -> dict[int, list[ReportExpert]]:
     experts: dict[int, list[ReportExpert]] = {}
     for row in (
-        Assignment.objects.filter(
-            trajectory__in=[line.pk for line in monitor.lines], assigned_on__lte=as_of
-        )
-        .values("trajectory_id", "expert__name", "expert__organisation__name", "planned_days")
+        # The plan in force on the date: a plan changed later leaves this date's report as it was.
+        Assignment.objects.filter(trajectory__in=[line.pk for line in monitor.lines])
+        .with_plan_on(as_of)
+        .values("trajectory_id", "expert__name", "expert__organisation__name", "plan_on")
         .order_by("expert__name")
     ):
         experts.setdefault(row["trajectory_id"], []).append(
             ReportExpert(
                 name=row["expert__name"],
                 organisation=row["expert__organisation__name"] or "",
-                person_days_planned=row["planned_days"],
+                person_days_planned=row["plan_on"],
             )
         )
     return experts

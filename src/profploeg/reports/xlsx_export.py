@@ -12,6 +12,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from profploeg.lib.spreadsheets import append_row
+
 from .schema import StatusReport
 from .tables import MUNICIPALITY_COLUMNS, ROUND_COLUMNS, Column, cell, present
 
@@ -49,7 +51,7 @@ def write_table(sheet: Worksheet, columns: list[Column], rows: list) -> None:
         header.fill = HEADER_FILL
         header.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        sheet.append([value(row, column) for column in columns])
+        append_row(sheet, [value(row, column) for column in columns])
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         if column.kind in FORMATS:
@@ -106,7 +108,7 @@ def write_programme(sheet: Worksheet, report: StatusReport) -> None:
         header.font = Font(bold=True)
         header.fill = HEADER_FILL
     for label, figure, number_format in rows:
-        sheet.append([str(label), figure])
+        append_row(sheet, [str(label), figure])
         if number_format:
             sheet.cell(row=sheet.max_row, column=2).number_format = number_format
     sheet.column_dimensions["A"].width = 48

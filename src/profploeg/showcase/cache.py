@@ -37,7 +37,8 @@ def cached_page(view: Callable) -> Callable:
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
+        # The cached page is the visitor's page: the team's pages carry their own links.
+        if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
             return view(request, *args, **kwargs)
         key = page_key(request.get_full_path(), get_language(), version())
         hit = cache.get(key)

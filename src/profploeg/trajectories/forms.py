@@ -112,6 +112,27 @@ class AssignmentForm(forms.Form):
 AssignmentFormSet = forms.formset_factory(AssignmentForm, extra=4)
 
 
+class PlanForm(AssignmentForm):
+    on = forms.DateField(
+        label=_("Effective from"),
+        widget=DATE,
+        required=False,
+        help_text=_("Today unless given; figures of earlier dates keep the plan of then."),
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=1000)
+
+
+class ExpectedEndForm(forms.Form):
+    expected_end = forms.DateField(label=_("Expected end"), widget=DATE)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    on = forms.DateField(
+        label=_("Effective from"),
+        widget=DATE,
+        required=False,
+        help_text=_("Today unless given."),
+    )
+
+
 class IntakeFormForm(forms.ModelForm):
     class Meta:
         model = IntakeForm
@@ -234,4 +255,13 @@ class ExpertEditForm(forms.Form):
         label=_("Active"),
         required=False,
         help_text=_("An inactive expert keeps their days but gets no new assignments."),
+    )
+
+
+class HeldIntakeForm(IntakeOutcomeForm):
+    """An intake held before it was recorded here: its day, place and outcome."""
+
+    location = forms.CharField(label=_("Place"), max_length=300, required=False)
+    participants = forms.CharField(
+        label=_("Participants"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

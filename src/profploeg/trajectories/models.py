@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from profploeg.applications.models import Application
@@ -500,6 +501,30 @@ class TrajectoryEvent(models.Model):
         return f"{self.effective_on}: {self.from_status or '-'} → {self.to_status} ({self.phase})"
 
 
+def plan_in_force(day: datetime.date, assignment_ref: str = "pk") -> Subquery:
+    """The planned person-days of an assignment in force on a day: its latest plan change
+    effective by then (None before the first one)."""
+    return Subquery(
+        PlanChange.objects.filter(assignment=OuterRef(assignment_ref), effective_on__lte=day)
+        .order_by("-effective_on", "-recorded_at", "-pk")
+        .values("planned_days")[:1],
+        output_field=models.DecimalField(**DAYS),
+    )
+
+
+def plan_on(day: datetime.date) -> Coalesce:
+    """The plan in force on a day, for an assignment row (an assignment written without its
+    history, such as bulk data, counts its current plan)."""
+    return Coalesce(plan_in_force(day), F("planned_days"), output_field=DecimalField(**DAYS))
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def with_plan_on(self, day: datetime.date) -> "AssignmentQuerySet":
+        """Annotate `plan_on`, the planned person-days in force on that day, and keep only the
+        assignments made by then."""
+        return self.filter(assigned_on__lte=day).annotate(plan_on=plan_on(day))
+
+
 class Assignment(models.Model):
     """An expert deployed on a trajectory with a number of planned person-days."""
 
@@ -509,6 +534,8 @@ class Assignment(models.Model):
     )
     planned_days = models.DecimalField(_("planned person-days"), **DAYS)
     assigned_on = models.DateField(_("assigned on"))
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["expert__name"]
@@ -523,6 +550,60 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.expert.name}: {self.planned_days}"
+
+
+class PlanChange(models.Model):
+    """One change of an assignment's planned person-days from a date on, the first one included:
+    the figures of an earlier date keep the plan that was in force then."""
+
+    assignment = models.ForeignKey(
+        "Assignment", on_delete=models.CASCADE, related_name="plan_changes"
+    )
+    planned_days = models.DecimalField(_("planned person-days"), **DAYS)
+    effective_on = models.DateField(_("effective from"))
+    reason = models.TextField(_("reason"), blank=True)
+    # Null for the plans that existed before their history was kept.
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["effective_on", "recorded_at", "pk"]
+        verbose_name = _("plan change")
+        verbose_name_plural = _("plan changes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_days__gt=0), name="plan_change_planned_days_positive"
+            )
+        ]
+        indexes = [models.Index(fields=["assignment", "effective_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.effective_on}: {self.planned_days}"
+
+
+class ExpectedEnd(models.Model):
+    """Staff's expected end of a trajectory from a date on, with the reason: it wins over the
+    forecast of the budget monitor for that date and later."""
+
+    trajectory = models.ForeignKey(
+        Trajectory, on_delete=models.CASCADE, related_name="expected_ends"
+    )
+    expected_end = models.DateField(_("expected end"))
+    effective_on = models.DateField(_("effective from"))
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["effective_on", "recorded_at", "pk"]
+        verbose_name = _("expected end")
+        verbose_name_plural = _("expected ends")
+        indexes = [models.Index(fields=["trajectory", "effective_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.effective_on}: {self.expected_end}"
 
 
 class PersonDayEntryQuerySet(models.QuerySet):

@@ -1,37 +1,45 @@
 """The budget monitor: what has been committed, spent and is left of the offer's total on a date,
-per round and per municipality, with a forecast at completion and expected completion dates.
+per round and per municipality, with a forecast at completion and a completion range.
 
 Money is summed in Decimal by the database per trajectory (three grouped aggregates over
 entries, assignments and trajectories); rounds, municipalities and the programme add up those
 per-trajectory sums, which is several times faster than grouping the same subqueries again in
 the database for each level. The number of queries does not depend on the number of
-trajectories or person-day entries. Dates (the pace forecast) are worked out per trajectory.
+trajectories or person-day entries. Dates (the completion range) are worked out per trajectory.
+
+Every figure of a date comes from what was recorded as in force on that date: the trajectory's
+status and phase (its events), each assignment's planned person-days (its plan changes), the
+day rates, the offer. Changing a plan today never changes the figures of an earlier date.
 
 Method, as explained on the page:
 - consumed: registered person-days × the day rate on the day of each entry (kept on the entry);
-- committed: for an open trajectory, its planned person-days × each assigned expert's day rate in
-  force on the date; for a completed or stopped trajectory, what it consumed (the rest is freed);
-- forecast at completion: consumed + the planned person-days not yet used × today's rates, for
-  open trajectories, + an average trajectory (the offer's average person-days × the average
-  planned day rate) for every accepted application that has no trajectory yet;
-- expected completion: the remaining planned person-days at the trajectory's observed pace
-  (person-days registered per calendar day since it started); in its first 30 days or before a
-  tenth of its planned days is registered, at the planned pace; a trajectory not started yet
-  keeps its planned duration.
+- committed (`COMMITTED_DEFINITION`): the person-days registered by the date at their own rate,
+  plus, for a trajectory not ended by the date, the planned person-days still left on the date
+  (the plan in force then minus what is registered, never below zero) at each expert's day rate
+  in force on the date; an ended trajectory commits what it consumed. Days already worked are
+  never priced again;
+- forecast at completion: committed + an average trajectory (the offer's average person-days ×
+  the average planned day rate) for every accepted application that has no trajectory yet;
+- completion (`completion_method`): reference-class forecasting. From the programme's
+  trajectories completed by the date, the ratio of their actual duration (start to end) to their
+  planned duration; with at least five of them, the median (P50) and the 80th percentile (P80)
+  of that ratio are applied to each open trajectory's planned duration from its start (never
+  before the date); with fewer, the planned end (for an overdue trajectory: the date). An
+  expected end set by staff wins. A trajectory past its planned end is overdue; a running one
+  without a registration for 90 days is inactive.
 """
 
 import datetime
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     Avg,
     Count,
     DecimalField,
     ExpressionWrapper,
-    F,
+    Max,
     Min,
     OuterRef,
     Q,
@@ -39,17 +47,66 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, Greatest, TruncMonth
+from django.db.models.functions import Coalesce, Greatest
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from profploeg.applications.models import Application
 from profploeg.programmes.models import Programme
 
-from .models import Assignment, DayRate, Intake, Offer, PersonDayEntry, Trajectory, entry_cost
+from .models import (
+    Assignment,
+    DayRate,
+    ExpectedEnd,
+    Intake,
+    Offer,
+    PersonDayEntry,
+    PlanChange,
+    Trajectory,
+    entry_cost,
+    plan_on,
+)
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 DAYS = DecimalField(max_digits=10, decimal_places=1)
+# A running trajectory without a registration for this long is flagged inactive.
+INACTIVE_AFTER_DAYS = 90
+# Below this many completed trajectories the programme has no reference class of its own.
+REFERENCE_CLASS_MINIMUM = 5
+# How many trajectories are named as setting the programme's P80.
+DRIVERS = 3
+
+COMMITTED_DEFINITION = gettext_lazy(
+    "Committed on a date is the person-days registered by that date, each at the day rate of "
+    "its own day, plus, for every trajectory not ended by that date, the person-days still "
+    "planned (the plan in force on that date minus what is registered, never below zero) at "
+    "each expert's day rate in force on that date. An ended trajectory commits what it "
+    "consumed. Days already worked are never priced again, and a plan changed later does not "
+    "change the figure of an earlier date."
+)
+
+
+class State:
+    """Where a trajectory stands on the date, as flagged on the monitor."""
+
+    PLANNED = "planned"
+    RUNNING = "running"
+    OVERDUE = "overdue"
+    INACTIVE = "inactive"
+    COMPLETED = "completed"
+    STOPPED = "stopped"
+
+    LABELS = {
+        PLANNED: gettext_lazy("planned"),
+        RUNNING: gettext_lazy("running"),
+        OVERDUE: gettext_lazy("overdue"),
+        INACTIVE: gettext_lazy("inactive"),
+        COMPLETED: gettext_lazy("completed"),
+        STOPPED: gettext_lazy("stopped"),
+    }
 
 
 def money(value) -> Decimal:
@@ -74,7 +131,8 @@ def assignment_rate(as_of: datetime.date) -> Coalesce:
 
 
 def assignment_left(as_of: datetime.date) -> Greatest:
-    """Planned person-days of the assignment not yet registered by the date (never below 0)."""
+    """Planned person-days of the assignment (the plan in force on the date) not yet registered
+    by the date (never below 0)."""
     used = (
         PersonDayEntry.objects.filter(
             trajectory=OuterRef("trajectory"), expert=OuterRef("expert"), date__lte=as_of
@@ -85,7 +143,7 @@ def assignment_left(as_of: datetime.date) -> Greatest:
         .values("total")[:1]
     )
     return Greatest(
-        F("planned_days") - Coalesce(Subquery(used, output_field=DAYS), Value(ZERO)),
+        plan_on(as_of) - Coalesce(Subquery(used, output_field=DAYS), Value(ZERO)),
         Value(ZERO),
         output_field=DAYS,
     )
@@ -96,9 +154,9 @@ def grouped(queryset, field: str, aggregates: dict) -> dict:
 
 
 def figures(programme: Programme, as_of: datetime.date) -> dict[int, dict]:
-    """Sums per trajectory on the date, from three grouped aggregates (entries, assignments,
-    trajectories): the number of queries is fixed, whatever the number of rows."""
-    field, through = "id", "trajectory_id"
+    """Sums per trajectory on the date, from two grouped aggregates (entries, assignments): the
+    number of queries is fixed, whatever the number of rows."""
+    through = "trajectory_id"
     scope = Q(
         trajectory__application__round__programme=programme, trajectory__created_on__lte=as_of
     )
@@ -109,53 +167,50 @@ def figures(programme: Programme, as_of: datetime.date) -> dict[int, dict]:
         {
             "consumed_days": Sum("days"),
             "consumed_eur": Sum(entry_cost()),
-            "ended_consumed_eur": Sum(entry_cost(), filter=~open_),
+            "last_day": Max("date"),
         },
     )
-    rate, left = assignment_rate(as_of), assignment_left(as_of)
+    rate, left, plan = assignment_rate(as_of), assignment_left(as_of), plan_on(as_of)
     assignments = grouped(
         Assignment.objects.filter(scope, assigned_on__lte=as_of),
         through,
         {
-            "total_planned_days": Sum("planned_days"),
-            "planned_eur": Sum(ExpressionWrapper(F("planned_days") * rate, output_field=MONEY)),
-            "open_planned_eur": Sum(
-                ExpressionWrapper(F("planned_days") * rate, output_field=MONEY), filter=open_
-            ),
+            "total_planned_days": Sum(plan),
+            "planned_eur": Sum(ExpressionWrapper(plan * rate, output_field=MONEY)),
             "left_days": Sum(left, filter=open_),
             "left_eur": Sum(ExpressionWrapper(left * rate, output_field=MONEY), filter=open_),
         },
     )
-    ended = Q(ended_on__lte=as_of)
-    trajectories = grouped(
-        Trajectory.objects.in_programme(programme).existing_on(as_of),
-        field,
-        {
-            "trajectories": Count("pk"),
-            "started": Count("pk", filter=Q(started_on__lte=as_of)),
-            "completed": Count("pk", filter=ended & Q(status=Trajectory.Status.COMPLETED)),
-            "stopped": Count("pk", filter=ended & Q(status=Trajectory.Status.STOPPED)),
-        },
-    )
     result = {}
-    for key, counts in trajectories.items():
+    for key in set(entries) | set(assignments):
         spent, planned = entries.get(key, {}), assignments.get(key, {})
         consumed_eur = money(spent.get("consumed_eur"))
+        committed_eur = consumed_eur + money(planned.get("left_eur"))
         result[key] = {
-            "trajectories": counts["trajectories"] or 0,
-            "started": counts["started"] or 0,
-            "completed": counts["completed"] or 0,
-            "stopped": counts["stopped"] or 0,
             "planned_days": days(planned.get("total_planned_days")),
             "planned_eur": money(planned.get("planned_eur")),
             "left_days": days(planned.get("left_days")),
             "consumed_days": days(spent.get("consumed_days")),
             "consumed_eur": consumed_eur,
-            "committed_eur": money(planned.get("open_planned_eur"))
-            + money(spent.get("ended_consumed_eur")),
-            "forecast_eur": consumed_eur + money(planned.get("left_eur")),
+            "committed_eur": committed_eur,
+            # A trajectory's forecast is what it commits; the programme's forecast adds the
+            # accepted applications that have no trajectory yet.
+            "forecast_eur": committed_eur,
+            "last_day": spent.get("last_day"),
         }
     return result
+
+
+EMPTY = {
+    "planned_days": ZERO,
+    "planned_eur": ZERO,
+    "left_days": ZERO,
+    "consumed_days": ZERO,
+    "consumed_eur": ZERO,
+    "committed_eur": ZERO,
+    "forecast_eur": ZERO,
+    "last_day": None,
+}
 
 
 @dataclass
@@ -170,6 +225,7 @@ class Line:
     round_number: int
     created_on: datetime.date
     status: str
+    phase: int
     started_on: datetime.date | None
     planned_start: datetime.date
     planned_end: datetime.date
@@ -181,12 +237,31 @@ class Line:
     planned_eur: Decimal
     committed_eur: Decimal
     forecast_eur: Decimal
-    pace_per_week: Decimal | None = None
-    expected_completion: datetime.date | None = None
+    last_activity: datetime.date | None = None
+    overdue_days: int = 0
+    inactive: bool = False
+    state: str = State.PLANNED
+    expected_end_p50: datetime.date | None = None
+    expected_end_p80: datetime.date | None = None
+    expected_end_override: datetime.date | None = None
+    expected_end_override_reason: str = ""
 
     @property
     def consumed_share(self) -> int:
         return round(100 * self.consumed_days / self.planned_days) if self.planned_days else 0
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in Trajectory.ENDED
+
+    @property
+    def expected_completion(self) -> datetime.date | None:
+        """The expected end (P50), kept under its earlier name."""
+        return self.expected_end_p50
+
+    @property
+    def state_label(self) -> str:
+        return str(State.LABELS[self.state])
 
 
 @dataclass
@@ -199,6 +274,8 @@ class Group:
     started: int = 0
     completed: int = 0
     stopped: int = 0
+    overdue: int = 0
+    inactive: int = 0
     planned_days: Decimal = ZERO
     consumed_days: Decimal = ZERO
     consumed_eur: Decimal = ZERO
@@ -208,6 +285,11 @@ class Group:
     intakes_held: int = 0
     first_intake: datetime.date | None = None
     expected_completion: datetime.date | None = None
+    expected_completion_p80: datetime.date | None = None
+
+    @property
+    def running(self) -> int:
+        return self.started - self.completed - self.stopped
 
 
 @dataclass
@@ -216,6 +298,19 @@ class BurnupPoint:
     consumed_eur: Decimal
     committed_eur: Decimal
     total_eur: Decimal
+
+
+@dataclass(frozen=True)
+class ReferenceClass:
+    """How the programme's trajectories completed by the date overran their planned duration."""
+
+    size: int
+    ratio_p50: Decimal | None
+    ratio_p80: Decimal | None
+
+    @property
+    def usable(self) -> bool:
+        return self.ratio_p50 is not None
 
 
 @dataclass
@@ -234,6 +329,12 @@ class BudgetMonitor:
     lines: list[Line]
     organisations: list[dict] = field(default_factory=list)
     burnup: list[BurnupPoint] = field(default_factory=list)
+    reference: ReferenceClass = field(default_factory=lambda: ReferenceClass(0, None, None))
+    completion_p50: datetime.date | None = None
+    completion_p80: datetime.date | None = None
+    completion_drivers: list[Line] = field(default_factory=list)
+    overdue_count: int = 0
+    inactive_count: int = 0
 
     @property
     def remaining_eur(self) -> Decimal:
@@ -275,28 +376,140 @@ class BudgetMonitor:
 
     @property
     def expected_completion(self) -> datetime.date | None:
-        return self.totals.expected_completion
+        """The programme's "all completed by" (P50), kept under its earlier name."""
+        return self.completion_p50
+
+    @property
+    def committed_definition(self) -> str:
+        return str(COMMITTED_DEFINITION)
+
+    @property
+    def completion_explanation(self) -> str:
+        return completion_method(self.reference)
 
 
-def expected_completion(line: Line, as_of: datetime.date) -> tuple[Decimal | None, datetime.date]:
-    """(pace in person-days per week, expected completion date) of one trajectory."""
-    planned_span = max((line.planned_end - line.planned_start).days, 1)
-    if line.ended_on is not None and line.ended_on <= as_of:
-        return None, line.ended_on
-    if line.started_on is None or line.started_on > as_of:
-        if line.planned_start >= as_of:
-            return None, line.planned_end
-        return None, as_of + datetime.timedelta(days=planned_span)
-    elapsed = (as_of - line.started_on).days + 1
-    # A pace observed over a few weeks or a few half days says little: plan until it does.
-    if elapsed >= 30 and line.consumed_days >= line.planned_days / 10 and line.consumed_days > 0:
-        pace = line.consumed_days / elapsed
+def committed_definition() -> str:
+    """The definition of committed, in the active language."""
+    return str(COMMITTED_DEFINITION)
+
+
+def completion_method(reference: ReferenceClass) -> str:
+    """The forecasting method in plain words, with the programme's own figures on the date."""
+    general = _(
+        "A trajectory past its planned end is overdue; a running trajectory without any "
+        "registered person-day for %(days)d days is inactive. The expected end is a range: "
+        "the median (P50) and a cautious estimate that 8 in 10 comparable trajectories met "
+        "(P80). An expected end set by programme staff, with its reason, replaces the "
+        "forecast."
+    ) % {"days": INACTIVE_AFTER_DAYS}
+    if reference.usable:
+        learned = ngettext(
+            "The range is learned from the programme's own %(count)d completed trajectory: "
+            "half of them took at most %(p50)s times their planned duration, 8 in 10 at most "
+            "%(p80)s times. Each open trajectory's planned duration, counted from its start, is "
+            "stretched by those factors (never to a date already past).",
+            "The range is learned from the programme's own %(count)d completed trajectories: "
+            "half of them took at most %(p50)s times their planned duration, 8 in 10 at most "
+            "%(p80)s times. Each open trajectory's planned duration, counted from its start, is "
+            "stretched by those factors (never to a date already past).",
+            reference.size,
+        ) % {
+            "count": reference.size,
+            "p50": format_ratio(reference.ratio_p50),
+            "p80": format_ratio(reference.ratio_p80),
+        }
     else:
-        pace = line.planned_days / planned_span
-    if line.left_days <= 0 or pace <= 0:
-        return (pace * 7).quantize(CENT), as_of
-    calendar_days = math.ceil(line.left_days / pace)
-    return (pace * 7).quantize(CENT), as_of + datetime.timedelta(days=calendar_days)
+        learned = ngettext(
+            "So far %(count)d trajectory has been completed, too few (fewer than "
+            "%(minimum)d) to learn from: each trajectory is expected to end on its planned end, "
+            "and an overdue one any day now.",
+            "So far %(count)d trajectories have been completed, too few (fewer than "
+            "%(minimum)d) to learn from: each trajectory is expected to end on its planned end, "
+            "and an overdue one any day now.",
+            reference.size,
+        ) % {"count": reference.size, "minimum": REFERENCE_CLASS_MINIMUM}
+    return f"{learned} {general}"
+
+
+def format_ratio(value: Decimal | None) -> str:
+
+    return number_format(value, 2) if value is not None else "—"
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The share-th percentile with linear interpolation between the closest ranks."""
+    ordered = sorted(values)
+    position = share * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def reference_class(lines: list[Line]) -> ReferenceClass:
+    """Actual ÷ planned duration of the trajectories completed by the date."""
+    ratios = [
+        (line.ended_on - line.started_on).days
+        / max((line.planned_end - line.planned_start).days, 1)
+        for line in lines
+        if line.status == Trajectory.Status.COMPLETED and line.started_on and line.ended_on
+    ]
+    if len(ratios) < REFERENCE_CLASS_MINIMUM:
+        return ReferenceClass(len(ratios), None, None)
+
+    def quantised(value: float) -> Decimal:
+        return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+    return ReferenceClass(
+        len(ratios), quantised(percentile(ratios, 0.5)), quantised(percentile(ratios, 0.8))
+    )
+
+
+def stretched(line: Line, ratio: Decimal, as_of: datetime.date) -> datetime.date:
+    start = line.started_on or max(line.planned_start, as_of)
+    span = max((line.planned_end - line.planned_start).days, 1)
+    expected = start + datetime.timedelta(days=round(span * float(ratio)))
+    return max(expected, as_of)
+
+
+def forecast(line: Line, reference: ReferenceClass, as_of: datetime.date) -> None:
+    """Flags and the expected end range of one trajectory on the date."""
+    if not line.is_open:
+        line.state = line.status
+        line.expected_end_p50 = line.expected_end_p80 = line.ended_on
+        line.expected_end_override = None
+        line.expected_end_override_reason = ""
+        return
+    if line.started_on is not None:
+        line.last_activity = max(filter(None, [line.last_activity, line.started_on]))
+        line.inactive = (as_of - line.last_activity).days >= INACTIVE_AFTER_DAYS
+    else:
+        line.last_activity = None
+    line.overdue_days = max((as_of - line.planned_end).days, 0)
+    if line.overdue_days:
+        line.state = State.OVERDUE
+    elif line.inactive:
+        line.state = State.INACTIVE
+    elif line.started_on is not None:
+        line.state = State.RUNNING
+    else:
+        line.state = State.PLANNED
+    if line.expected_end_override is not None:
+        line.expected_end_p50 = line.expected_end_p80 = line.expected_end_override
+    elif reference.usable:
+        line.expected_end_p50 = stretched(line, reference.ratio_p50, as_of)
+        line.expected_end_p80 = stretched(line, reference.ratio_p80, as_of)
+    else:
+        line.expected_end_p50 = line.expected_end_p80 = max(line.planned_end, as_of)
+
+
+def overrides(programme: Programme, as_of: datetime.date) -> dict[int, ExpectedEnd]:
+    """The expected end set by staff in force on the date, per trajectory."""
+    found = {}
+    for row in ExpectedEnd.objects.filter(
+        trajectory__application__round__programme=programme, effective_on__lte=as_of
+    ).order_by("effective_on", "recorded_at", "pk"):
+        found[row.trajectory_id] = row
+    return found
 
 
 def budget_monitor(*, programme: Programme, as_of: datetime.date) -> BudgetMonitor:
@@ -308,10 +521,12 @@ def budget_monitor(*, programme: Programme, as_of: datetime.date) -> BudgetMonit
         total_eur, capacity = programme.budget_eur, programme.capacity
 
     per_trajectory = figures(programme, as_of)
+    set_by_staff = overrides(programme, as_of)
     lines = []
     for row in (
         Trajectory.objects.in_programme(programme)
         .existing_on(as_of)
+        .with_status_on(as_of)
         .values(
             "pk",
             "application_id",
@@ -320,7 +535,8 @@ def budget_monitor(*, programme: Programme, as_of: datetime.date) -> BudgetMonit
             "application__municipality__name",
             "application__municipality_id",
             "application__round__number",
-            "status",
+            "status_on",
+            "phase_on",
             "started_on",
             "planned_start",
             "planned_end",
@@ -328,7 +544,10 @@ def budget_monitor(*, programme: Programme, as_of: datetime.date) -> BudgetMonit
         )
         .order_by("application__round__number", "application__municipality__name")
     ):
-        values = per_trajectory[row["pk"]]
+        values = per_trajectory.get(row["pk"], EMPTY)
+        status = row["status_on"]
+        ended = status in Trajectory.ENDED
+        override = set_by_staff.get(row["pk"])
         line = Line(
             pk=row["pk"],
             application_id=row["application_id"],
@@ -337,11 +556,14 @@ def budget_monitor(*, programme: Programme, as_of: datetime.date) -> BudgetMonit
             refnis=row["application__municipality__refnis"],
             round_number=row["application__round__number"],
             created_on=row["created_on"],
-            status=status_on(row, as_of),
-            started_on=on_or_before(row["started_on"], as_of),
+            status=status,
+            phase=row["phase_on"],
+            started_on=on_or_before(row["started_on"], as_of)
+            if status != Trajectory.Status.PLANNED
+            else None,
             planned_start=row["planned_start"],
             planned_end=row["planned_end"],
-            ended_on=on_or_before(row["ended_on"], as_of),
+            ended_on=on_or_before(row["ended_on"], as_of) if ended else None,
             planned_days=values["planned_days"],
             consumed_days=values["consumed_days"],
             left_days=values["left_days"],
@@ -349,9 +571,14 @@ def budget_monitor(*, programme: Programme, as_of: datetime.date) -> BudgetMonit
             planned_eur=values["planned_eur"],
             committed_eur=values["committed_eur"],
             forecast_eur=values["forecast_eur"],
+            last_activity=values["last_day"],
+            expected_end_override=override.expected_end if override else None,
+            expected_end_override_reason=override.reason if override else "",
         )
-        line.pace_per_week, line.expected_completion = expected_completion(line, as_of)
         lines.append(line)
+    reference = reference_class(lines)
+    for line in lines:
+        forecast(line, reference, as_of)
 
     totals = rollup(lines, lambda line: "total", lambda key: "").get("total") or Group(
         key="total", label=""
@@ -365,7 +592,6 @@ def budget_monitor(*, programme: Programme, as_of: datetime.date) -> BudgetMonit
         key=lambda group: group.label,
     )
     add_intakes(programme, as_of, totals, rounds, municipalities)
-    add_completion(lines, totals, rounds, municipalities)
 
     accepted = (
         Application.objects.filter(round__programme=programme)
@@ -386,6 +612,10 @@ def budget_monitor(*, programme: Programme, as_of: datetime.date) -> BudgetMonit
             or ZERO
         )
     average_days = offer.average_person_days if offer else ZERO
+    open_lines = [line for line in lines if line.is_open]
+    drivers = sorted(
+        open_lines, key=lambda line: (line.expected_end_p80, line.overdue_days), reverse=True
+    )[:DRIVERS]
     return BudgetMonitor(
         programme=programme,
         as_of=as_of,
@@ -401,6 +631,12 @@ def budget_monitor(*, programme: Programme, as_of: datetime.date) -> BudgetMonit
         lines=lines,
         organisations=organisations(programme, as_of),
         burnup=burnup(programme, as_of, offer, total_eur),
+        reference=reference,
+        completion_p50=totals.expected_completion,
+        completion_p80=totals.expected_completion_p80,
+        completion_drivers=drivers,
+        overdue_count=totals.overdue,
+        inactive_count=totals.inactive,
     )
 
 
@@ -420,7 +656,8 @@ SUMMED = (
 
 
 def rollup(lines: list["Line"], key_of, label_of) -> dict:
-    """Groups of trajectories with the sum of their (database-computed) figures."""
+    """Groups of trajectories with the sum of their (database-computed) figures; a group is
+    expected complete when its last trajectory is."""
     groups: dict = {}
     for line in lines:
         key = key_of(line)
@@ -431,17 +668,16 @@ def rollup(lines: list["Line"], key_of, label_of) -> dict:
         group.started += line.started_on is not None
         group.completed += line.status == Trajectory.Status.COMPLETED
         group.stopped += line.status == Trajectory.Status.STOPPED
+        group.overdue += line.overdue_days > 0
+        group.inactive += line.inactive
         for name in SUMMED:
             setattr(group, name, getattr(group, name) + getattr(line, name))
+        for name, value in (
+            ("expected_completion", line.expected_end_p50),
+            ("expected_completion_p80", line.expected_end_p80),
+        ):
+            setattr(group, name, max(filter(None, [getattr(group, name), value]), default=None))
     return groups
-
-
-def status_on(row: dict, as_of: datetime.date) -> str:
-    if row["ended_on"] and row["ended_on"] <= as_of:
-        return row["status"]
-    if row["started_on"] and row["started_on"] <= as_of:
-        return Trajectory.Status.RUNNING
-    return Trajectory.Status.PLANNED
 
 
 def add_intakes(programme, as_of, totals, rounds, municipalities) -> None:
@@ -468,21 +704,6 @@ def add_intakes(programme, as_of, totals, rounds, municipalities) -> None:
     for group in municipalities:
         row = by_municipality.get(group.key, {})
         group.intakes_held, group.first_intake = row.get("held", 0), row.get("first")
-
-
-def add_completion(lines, totals, rounds, municipalities) -> None:
-    """A group is expected complete when its last trajectory is."""
-    by_round, by_municipality = {}, {}
-    for line in lines:
-        for index, key in ((by_round, line.round_number), (by_municipality, line.municipality_id)):
-            index[key] = max(filter(None, [index.get(key), line.expected_completion]), default=None)
-    for group in rounds:
-        group.expected_completion = by_round.get(group.key)
-    for group in municipalities:
-        group.expected_completion = by_municipality.get(group.key)
-    totals.expected_completion = max(
-        (line.expected_completion for line in lines if line.expected_completion), default=None
-    )
 
 
 def organisations(programme: Programme, as_of: datetime.date) -> list[dict]:
@@ -516,32 +737,64 @@ def month_starts(first: datetime.date, last: datetime.date) -> list[datetime.dat
     return months
 
 
+def in_force(history: list[tuple[datetime.date, Decimal]], day: datetime.date):
+    """The value of a (from, value) history sorted by date, in force on the day (or None)."""
+    value = None
+    for since, candidate in history:
+        if since > day:
+            break
+        value = candidate
+    return value
+
+
 def burnup(programme, as_of, offer, total_now) -> list[BurnupPoint]:
-    """Month by month up to the date: consumed and committed (cumulative) against the total."""
-    entries = PersonDayEntry.objects.filter(
-        trajectory__application__round__programme=programme, date__lte=as_of
-    )
-    # Grouped by day in the database (at most one row per calendar day, whatever the number of
-    # entries), folded into months here: truncating each row to its month is slow on SQLite.
+    """Month by month up to the date: consumed and committed (cumulative, by the definition of
+    committed at each month's end) against the total."""
+    in_programme = Q(trajectory__application__round__programme=programme)
+    entries = PersonDayEntry.objects.filter(in_programme, date__lte=as_of)
+    # Grouped in the database per trajectory, expert and day (about one row per entry at most),
+    # folded into months here: truncating each row to its month is slow on SQLite.
     consumed: dict[datetime.date, Decimal] = defaultdict(Decimal)
-    for day, total in (
-        entries.order_by()
-        .values("date")
-        .annotate(total=Sum(entry_cost()))
-        .values_list("date", "total")
-    ):
-        consumed[day.replace(day=1)] += total
-    rate = Subquery(DayRate.objects.in_force_on(as_of, OuterRef("expert")), output_field=MONEY)
-    committed = dict(
-        Assignment.objects.filter(
-            trajectory__application__round__programme=programme, assigned_on__lte=as_of
-        )
-        .annotate(month=TruncMonth("assigned_on"))
-        .values("month")
-        .annotate(total=Sum(ExpressionWrapper(F("planned_days") * rate, output_field=MONEY)))
-        .values_list("month", "total")
+    used: dict[tuple[int, int], dict[datetime.date, Decimal]] = defaultdict(
+        lambda: defaultdict(Decimal)
     )
-    starts = [d for d in list(consumed) + list(committed) if d]
+    for trajectory, expert, day, total_days, total in (
+        entries.order_by()
+        .values("trajectory_id", "expert_id", "date")
+        .annotate(total_days=Sum("days"), total=Sum(entry_cost()))
+        .values_list("trajectory_id", "expert_id", "date", "total_days", "total")
+    ):
+        month = day.replace(day=1)
+        consumed[month] += total
+        used[trajectory, expert][month] += total_days
+    assignments = list(
+        Assignment.objects.filter(in_programme, assigned_on__lte=as_of).values_list(
+            "pk",
+            "trajectory_id",
+            "expert_id",
+            "assigned_on",
+            "planned_days",
+            "trajectory__ended_on",
+        )
+    )
+    plans: dict[int, list] = defaultdict(list)
+    for assignment, since, planned in (
+        PlanChange.objects.filter(
+            assignment__trajectory__application__round__programme=programme, effective_on__lte=as_of
+        )
+        .values_list("assignment_id", "effective_on", "planned_days")
+        .order_by("effective_on", "recorded_at", "pk")
+    ):
+        plans[assignment].append((since, planned))
+    rates: dict[int, list] = defaultdict(list)
+    for expert, since, rate in (
+        DayRate.objects.filter(expert__in={row[2] for row in assignments})
+        .values_list("expert_id", "valid_from", "rate_eur")
+        .order_by("valid_from")
+    ):
+        rates[expert].append((since, rate))
+
+    starts = list(consumed) + [row[3] for row in assignments]
     if offer is not None:
         starts.append(offer.valid_from)
         amendments = list(
@@ -551,13 +804,24 @@ def burnup(programme, as_of, offer, total_now) -> list[BurnupPoint]:
         amendments = []
     if not starts:
         return []
-    points, consumed_sum, committed_sum = [], ZERO, ZERO
+    points, consumed_sum = [], ZERO
+    used_sum: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     for month in month_starts(min(starts), as_of):
         consumed_sum += consumed.get(month) or ZERO
-        committed_sum += committed.get(month) or ZERO
+        for key, per_month in used.items():
+            used_sum[key] += per_month.get(month) or ZERO
         month_end = min(
             (month + datetime.timedelta(days=32)).replace(day=1), as_of + datetime.timedelta(days=1)
         ) - datetime.timedelta(days=1)
+        left_eur = ZERO
+        for pk, trajectory, expert, assigned_on, current, ended_on in assignments:
+            if assigned_on > month_end or (ended_on is not None and ended_on <= month_end):
+                continue
+            plan = in_force(plans.get(pk, []), month_end) or current
+            left = max(plan - used_sum[trajectory, expert], ZERO)
+            history = rates.get(expert) or [(month_end, ZERO)]
+            rate = in_force(history, month_end) or history[0][1]
+            left_eur += left * rate
         total = offer.total_eur if offer else total_now
         for effective_on, amended in amendments:
             if effective_on <= month_end:
@@ -566,7 +830,7 @@ def burnup(programme, as_of, offer, total_now) -> list[BurnupPoint]:
             BurnupPoint(
                 month=month,
                 consumed_eur=money(consumed_sum),
-                committed_eur=money(committed_sum),
+                committed_eur=money(consumed_sum + left_eur),
                 total_eur=money(total),
             )
         )

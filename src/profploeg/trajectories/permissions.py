@@ -16,6 +16,18 @@ def is_team(user: User) -> bool:
     return user.is_active and user.role in TEAM_ROLES
 
 
+def runs_trajectory(user: User, trajectory: Trajectory) -> bool:
+    """Staff, and the experts assigned to a trajectory, take its steps (start, next phase,
+    complete, stop); only staff change its assignments, planned days and expected end."""
+    if not user.is_active:
+        return False
+    if user.role == User.Role.STAFF:
+        return True
+    return (
+        user.role == User.Role.EXPERT and trajectory.assignments.filter(expert__user=user).exists()
+    )
+
+
 def get_visible_trajectory(user: User, pk: int) -> Trajectory:
     return get_object_or_404(
         Trajectory.objects.visible_to(user).select_related(

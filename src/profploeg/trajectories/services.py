@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from profploeg.accounts.models import User
 from profploeg.applications.models import Application
+from profploeg.lib.dates import at_brussels, local_date
 from profploeg.programmes import services as programme_services
 from profploeg.programmes.models import Programme
 
@@ -22,6 +23,7 @@ from .models import (
     HALF_DAY,
     Assignment,
     DayRate,
+    ExpectedEnd,
     Expert,
     ExpertiseArea,
     Intake,
@@ -32,10 +34,12 @@ from .models import (
     Organisation,
     PersonDayCorrection,
     PersonDayEntry,
+    PlanChange,
     Trajectory,
     TrajectoryEvent,
     entry_cost,
 )
+from .permissions import runs_trajectory
 from .tasks import send_intake_notice
 
 Status = Trajectory.Status
@@ -50,6 +54,14 @@ def require_team(user: User) -> None:
     """Programme staff and the experts of the profploeg run intakes and trajectories."""
     if not (user.is_active and user.role in (User.Role.STAFF, User.Role.EXPERT)):
         raise PermissionDenied(_("Only programme staff and experts can do this."))
+
+
+def require_runner(user: User, trajectory: Trajectory) -> None:
+    """Staff, or an expert assigned to the trajectory."""
+    if not runs_trajectory(user, trajectory):
+        raise PermissionDenied(
+            _("Only programme staff and the experts assigned to this trajectory can do this.")
+        )
 
 
 def check_not_future(day: datetime.date, field: str) -> None:
@@ -544,8 +556,13 @@ def record_intake_outcome(
     planned_start: datetime.date,
     planned_end: datetime.date,
 ) -> Trajectory:
-    """Record a held intake: the agreed question becomes a planned trajectory with its experts."""
+    """Record a held intake: the agreed question becomes a planned trajectory with its experts
+    (programme staff, or an expert invited to the intake)."""
     require_team(by)
+    if by.role != User.Role.STAFF and not intake.experts.filter(user=by).exists():
+        raise PermissionDenied(
+            _("Only programme staff and the experts invited to this intake can record it.")
+        )
     intake = lock_planned_intake(intake)
     agreed_question = agreed_question.strip()
     check_not_future(held_on, "held_on")
@@ -576,7 +593,7 @@ def record_intake_outcome(
         planned_start=planned_start,
         planned_end=planned_end,
     )
-    Assignment.objects.bulk_create(
+    created = Assignment.objects.bulk_create(
         Assignment(
             trajectory=trajectory,
             expert=a.expert,
@@ -584,6 +601,18 @@ def record_intake_outcome(
             assigned_on=held_on,
         )
         for a in assignments
+    )
+    now = timezone.now()
+    PlanChange.objects.bulk_create(
+        PlanChange(
+            assignment=assignment,
+            planned_days=assignment.planned_days,
+            effective_on=held_on,
+            reason=_("Intake held"),
+            by=by,
+            recorded_at=now,
+        )
+        for assignment in created
     )
     record_event(trajectory, from_status="", on=held_on, by=by, note=_("Intake held"))
     return trajectory
@@ -645,7 +674,7 @@ def check_no_entries_after(trajectory: Trajectory, on: datetime.date) -> None:
 @transaction.atomic
 def start_trajectory(*, by: User, trajectory: Trajectory, on: datetime.date) -> Trajectory:
     """A planned trajectory starts: from then on experts register their person-days on it."""
-    require_team(by)
+    require_runner(by, trajectory)
     trajectory = lock_trajectory(trajectory, Status.PLANNED)
     check_step_date(trajectory, on)
     trajectory.status = Status.RUNNING
@@ -658,7 +687,7 @@ def start_trajectory(*, by: User, trajectory: Trajectory, on: datetime.date) -> 
 @transaction.atomic
 def advance_phase(*, by: User, trajectory: Trajectory, on: datetime.date) -> Trajectory:
     """A running trajectory moves to the method's next phase (1 → 2 → 3)."""
-    require_team(by)
+    require_runner(by, trajectory)
     trajectory = lock_trajectory(trajectory, Status.RUNNING)
     if trajectory.phase >= Trajectory.Phase.REPORT:
         raise ValidationError(_("The trajectory is in its last phase: complete it instead."))
@@ -674,7 +703,7 @@ def complete_trajectory(
     *, by: User, trajectory: Trajectory, on: datetime.date, findings: str, measures: str
 ) -> Trajectory:
     """Complete a trajectory in its last phase with a closing report (findings and measures)."""
-    require_team(by)
+    require_runner(by, trajectory)
     trajectory = lock_trajectory(trajectory, Status.RUNNING)
     findings, measures = findings.strip(), measures.strip()
     if trajectory.phase != Trajectory.Phase.REPORT:
@@ -706,7 +735,7 @@ def stop_trajectory(
     *, by: User, trajectory: Trajectory, on: datetime.date, reason: str
 ) -> Trajectory:
     """Stop a planned or running trajectory early, with the reason why."""
-    require_team(by)
+    require_runner(by, trajectory)
     trajectory = lock_trajectory(trajectory, Status.PLANNED, Status.RUNNING)
     reason = reason.strip()
     if not reason:
@@ -724,19 +753,98 @@ def stop_trajectory(
 
 @transaction.atomic
 def assign_expert(
-    *, by: User, trajectory: Trajectory, expert: Expert, planned_days: Decimal
+    *,
+    by: User,
+    trajectory: Trajectory,
+    expert: Expert,
+    planned_days: Decimal,
+    on: datetime.date | None = None,
+    reason: str = "",
 ) -> Assignment:
-    """Deploy an expert on a trajectory, or change their planned person-days."""
-    require_team(by)
+    """Staff deploy an expert on a trajectory, or change their planned person-days, from a date
+    on (today unless given); every change is kept, so earlier dates keep the plan of then."""
+    require_staff(by)
     trajectory = lock_trajectory(trajectory, Status.PLANNED, Status.RUNNING)
     check_half_days(planned_days, "planned_days")
-    assignment, _created = Assignment.objects.update_or_create(
-        trajectory=trajectory,
-        expert=expert,
-        defaults={"planned_days": planned_days},
-        create_defaults={"planned_days": planned_days, "assigned_on": timezone.localdate()},
+    on = on or timezone.localdate()
+    check_not_future(on, "on")
+    if on < trajectory.created_on:
+        raise ValidationError(
+            {
+                "on": _(
+                    "The trajectory exists from %(day)s (the intake): a plan cannot take effect "
+                    "earlier."
+                )
+                % {"day": trajectory.created_on}
+            }
+        )
+    assignment = Assignment.objects.filter(trajectory=trajectory, expert=expert).first()
+    if assignment is None:
+        assignment = Assignment.objects.create(
+            trajectory=trajectory, expert=expert, planned_days=planned_days, assigned_on=on
+        )
+    else:
+        last = assignment.plan_changes.aggregate(last=Max("effective_on"))["last"]
+        last = max(filter(None, [last, assignment.assigned_on]))
+        if on < last:
+            raise ValidationError(
+                {
+                    "on": _(
+                        "The plan of %(expert)s last changed on %(day)s: pick that date or later, "
+                        "so that the figures of earlier dates stay as they were."
+                    )
+                    % {"expert": expert.name, "day": last}
+                }
+            )
+        assignment.planned_days = planned_days
+        assignment.save(update_fields=["planned_days"])
+    PlanChange.objects.create(
+        assignment=assignment,
+        planned_days=planned_days,
+        effective_on=on,
+        reason=reason.strip(),
+        by=by,
+        recorded_at=timezone.now(),
     )
     return assignment
+
+
+@transaction.atomic
+def set_expected_end(
+    *,
+    by: User,
+    trajectory: Trajectory,
+    expected_end: datetime.date,
+    reason: str,
+    on: datetime.date | None = None,
+) -> ExpectedEnd:
+    """Staff set a trajectory's expected end with the reason; from `on` (today unless given) it
+    wins over the budget monitor's forecast."""
+    require_staff(by)
+    trajectory = lock_trajectory(trajectory, Status.PLANNED, Status.RUNNING)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the trajectory is expected to end then.")})
+    on = on or timezone.localdate()
+    check_not_future(on, "on")
+    if on < trajectory.created_on:
+        raise ValidationError(
+            {"on": _("The trajectory exists from %(day)s.") % {"day": trajectory.created_on}}
+        )
+    if expected_end < on:
+        raise ValidationError({"expected_end": _("The expected end cannot lie in the past.")})
+    if expected_end <= trajectory.planned_start:
+        raise ValidationError(
+            {"expected_end": _("The expected end must be after the planned start.")}
+        )
+    return ExpectedEnd.objects.create(
+        trajectory=trajectory,
+        expected_end=expected_end,
+        effective_on=on,
+        reason=reason,
+        by=by,
+        recorded_at=timezone.now(),
+    )
 
 
 # Person-days
@@ -778,6 +886,47 @@ def entry_problems(
         problems.append(
             _("%(expert)s is not assigned to %(trajectory)s")
             % {"expert": expert.name, "trajectory": trajectory}
+        )
+    problems += outside_the_offer(trajectory, day)
+    return problems
+
+
+# Registrations long after the planned end are refused rather than confirmed: staff set the
+# expected end (with its reason, shown on the monitor) and the registration is then accepted.
+LATE_REGISTRATION_DAYS = 90
+
+
+def outside_the_offer(trajectory: Trajectory, day: datetime.date) -> list[str]:
+    """Days the offer does not cover: after its validity, or long after the planned end (and
+    any expected end staff set) of the trajectory."""
+    problems = []
+    valid_until = (
+        Offer.objects.filter(programme__rounds__applications__trajectory=trajectory)
+        .values_list("valid_until", flat=True)
+        .first()
+    )
+    if valid_until is not None and day > valid_until:
+        problems.append(
+            _(
+                "%(day)s is after the offer's validity (until %(until)s): days outside the offer "
+                "cannot be registered"
+            )
+            % {"day": day, "until": valid_until}
+        )
+    expected_end = (
+        trajectory.expected_ends.filter(effective_on__lte=timezone.localdate())
+        .order_by("-effective_on", "-recorded_at", "-pk")
+        .values_list("expected_end", flat=True)
+        .first()
+    )
+    end = max(filter(None, [trajectory.planned_end, expected_end]))
+    if (day - end).days > LATE_REGISTRATION_DAYS:
+        problems.append(
+            _(
+                "%(day)s is more than %(limit)d days after the trajectory's planned or expected "
+                "end (%(end)s): ask programme staff to set its expected end first"
+            )
+            % {"day": day, "limit": LATE_REGISTRATION_DAYS, "end": end}
         )
     return problems
 
@@ -1000,4 +1149,65 @@ def import_person_days(
             created_by=by,
         )
         for row in rows
+    )
+
+
+# Intakes held before they were recorded here
+
+
+@transaction.atomic
+def record_held_intake(
+    *,
+    by: User,
+    application: Application,
+    held_on: datetime.date,
+    agreed_question: str,
+    assignments: Sequence[PlannedAssignment],
+    planned_start: datetime.date,
+    planned_end: datetime.date,
+    location: str = "",
+    participants: str = "",
+) -> Trajectory:
+    """Record an intake already held, with its outcome, without inviting anyone: not in the
+    future, not before the application was accepted. The trajectory dates from that day."""
+    require_team(by)
+    if application.status != Application.Status.ACCEPTED:
+        raise ValidationError(_("Only an accepted application gets an intake."))
+    if Intake.objects.live().filter(application=application).exists():
+        raise ValidationError(
+            _("%(municipality)s already has an intake: record its outcome there.")
+            % {"municipality": application.municipality}
+        )
+    check_not_future(held_on, "held_on")
+    acceptance = (
+        application.transitions.filter(to_status=Application.Status.ACCEPTED)
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if acceptance is not None and held_on < local_date(acceptance.at):
+        raise ValidationError(
+            {
+                "held_on": _(
+                    "An intake cannot be held before the application was accepted (%(day)s)."
+                )
+                % {"day": date_format(local_date(acceptance.at), "j F Y")}
+            }
+        )
+    # The hour is not known afterwards; the day is what the reports count.
+    intake = Intake.objects.create(
+        application=application,
+        planned_at=at_brussels(held_on, 10),
+        location=location.strip(),
+        participants=participants.strip(),
+        created_by=by,
+    )
+    intake.experts.set([assignment.expert for assignment in assignments])
+    return record_intake_outcome(
+        by=by,
+        intake=intake,
+        held_on=held_on,
+        agreed_question=agreed_question,
+        assignments=assignments,
+        planned_start=planned_start,
+        planned_end=planned_end,
     )

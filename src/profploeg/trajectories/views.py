@@ -18,18 +18,20 @@ from . import services
 from .forms import (
     AmendmentForm,
     AsOfForm,
-    AssignmentForm,
     AssignmentFormSet,
     CorrectionForm,
     DayRateForm,
+    ExpectedEndForm,
     ExpertChoiceForm,
     ExpertForm,
+    HeldIntakeForm,
     ImportForm,
     IntakeFormForm,
     IntakeOutcomeForm,
     IntakePlanForm,
     OfferForm,
     PersonDayForm,
+    PlanForm,
     ReasonForm,
     StepForm,
 )
@@ -41,10 +43,17 @@ from .models import (
     Offer,
     PersonDayCorrection,
     PersonDayEntry,
+    PlanChange,
     Trajectory,
 )
 from .monitor import budget_monitor
-from .permissions import expert_of, get_visible_intake, get_visible_trajectory, is_team
+from .permissions import (
+    expert_of,
+    get_visible_intake,
+    get_visible_trajectory,
+    is_team,
+    runs_trajectory,
+)
 from .tasks import build_notice_email
 
 ALL_ROLES = ("staff", "expert", "municipality", "province")
@@ -107,8 +116,19 @@ def trajectory_detail(request, pk: int):
     }
     if context["team"]:
         context["entries"] = trajectory.entries.select_related("expert")[:200]
+        context["runs"] = runs_trajectory(request.user, trajectory)
         context["step_form"] = StepForm()
-        context["assign_form"] = AssignmentForm()
+        context["staff"] = request.user.role == request.user.Role.STAFF
+        context["assign_form"] = PlanForm()
+        context["expected_end_form"] = ExpectedEndForm()
+        context["plan_changes"] = (
+            PlanChange.objects.filter(assignment__trajectory=trajectory)
+            .select_related("assignment__expert", "by")
+            .order_by("-effective_on", "-recorded_at", "-pk")
+        )
+        context["expected_ends"] = trajectory.expected_ends.select_related("by").order_by(
+            "-effective_on", "-recorded_at", "-pk"
+        )
     return render(request, "trajectories/trajectory_detail.html", context)
 
 
@@ -143,10 +163,11 @@ def trajectory_step(request, pk: int, step: str):
 
 
 @require_POST
-@role_required("staff", "expert")
+@role_required("staff")
 def trajectory_assign(request, pk: int):
+    """Staff assign an expert or change their planned person-days from a date on."""
     trajectory = get_visible_trajectory(request.user, pk)
-    form = AssignmentForm(request.POST)
+    form = PlanForm(request.POST)
     if form.is_valid() and form.cleaned_data["expert"] and form.cleaned_data["planned_days"]:
         if attempt(
             form,
@@ -155,6 +176,8 @@ def trajectory_assign(request, pk: int):
                 trajectory=trajectory,
                 expert=form.cleaned_data["expert"],
                 planned_days=form.cleaned_data["planned_days"],
+                on=form.cleaned_data["on"],
+                reason=form.cleaned_data["reason"],
             ),
         ):
             messages.success(request, _("The planned person-days were saved."))
@@ -164,6 +187,24 @@ def trajectory_assign(request, pk: int):
         " ".join(e for errors in form.errors.values() for e in errors)
         or _("Choose an expert and the planned person-days."),
     )
+    return redirect("trajectories:detail", pk=trajectory.pk)
+
+
+@require_POST
+@role_required("staff")
+def trajectory_expected_end(request, pk: int):
+    """Staff set the trajectory's expected end, with the reason."""
+    trajectory = get_visible_trajectory(request.user, pk)
+    form = ExpectedEndForm(request.POST)
+    if form.is_valid() and attempt(
+        form,
+        lambda: services.set_expected_end(
+            by=request.user, trajectory=trajectory, **form.cleaned_data
+        ),
+    ):
+        messages.success(request, _("The expected end was saved."))
+        return redirect("trajectories:detail", pk=trajectory.pk)
+    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
     return redirect("trajectories:detail", pk=trajectory.pk)
 
 
@@ -370,6 +411,43 @@ def intake_outcome(request, pk: int):
         "cancel_form": ReasonForm(),
     }
     return render(request, "trajectories/intake_detail.html", context, status=400)
+
+
+@role_required("staff", "expert")
+def intake_held(request, application_pk: int):
+    """Record an intake already held (last month, say) with its outcome; nobody is invited."""
+    application = get_object_or_404(
+        Application.objects.select_related("municipality", "round"), pk=application_pk
+    )
+    form = HeldIntakeForm(posted(request))
+    formset = AssignmentFormSet(posted(request))
+    result = {}
+    if form.is_valid() and formset.is_valid():
+        assignments = [
+            services.PlannedAssignment(row["expert"], row["planned_days"])
+            for row in formset.cleaned_data
+            if row.get("expert") and row.get("planned_days")
+        ]
+        if attempt(
+            form,
+            lambda: result.setdefault(
+                "trajectory",
+                services.record_held_intake(
+                    by=request.user,
+                    application=application,
+                    assignments=assignments,
+                    **form.cleaned_data,
+                ),
+            ),
+        ):
+            messages.success(request, _("The intake was recorded and the trajectory is planned."))
+            return redirect("trajectories:detail", pk=result["trajectory"].pk)
+    return render(
+        request,
+        "trajectories/intake_held.html",
+        {"application": application, "form": form, "formset": formset},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @role_required(*ALL_ROLES)

@@ -88,6 +88,20 @@ class SessionTests(BaseTestCase):
             self.assertTrue(page["Location"].startswith("/accounts/login/"))
         self.assertEqual(other.get("/applications/mine/").status_code, 200)
 
+    def test_logout_everywhere_may_revoke_the_api_tokens_too(self):
+        from profploeg.api.services import create_token
+
+        _kept, kept_secret = create_token(user=self.alice, name="script")
+        self.client.force_login(self.alice)
+        self.client.post("/accounts/logout-everywhere/")
+        api = Client()
+        auth = {"HTTP_AUTHORIZATION": f"Bearer {kept_secret}"}
+        self.assertEqual(api.get("/api/me", **auth).status_code, 200)
+
+        self.client.force_login(self.alice)
+        self.client.post("/accounts/logout-everywhere/", {"revoke_tokens": "on"})
+        self.assertEqual(api.get("/api/me", **auth).status_code, 401)
+
     def test_the_profile_page_offers_logout_everywhere(self):
         self.client.force_login(self.alice)
         response = self.client.get("/accounts/profile/")

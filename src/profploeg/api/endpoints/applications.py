@@ -72,12 +72,20 @@ class ApplicationOut(Schema):
     previous_application: int | None
 
 
+ChannelCode = Literal[tuple(Transition.Channel.values)]
+
+
 class TransitionOut(Schema):
     from_status: StatusCode | Literal[""]
     to_status: StatusCode
-    at: datetime.datetime
-    by: str | None
+    at: datetime.datetime = Field(description="When it took effect")
+    recorded_at: datetime.datetime = Field(description="When it was recorded here")
+    by: str | None = Field(description="Who recorded it")
     reason: str
+    channel: ChannelCode | Literal[""] = Field(
+        description="How a withdrawal recorded by staff came in"
+    )
+    over_capacity: bool = Field(description="Accepted over capacity, confirmed with a reason")
 
 
 class ReferralOut(Schema):
@@ -143,8 +151,11 @@ def transition_out(transition: Transition) -> dict:
         "from_status": transition.from_status,
         "to_status": transition.to_status,
         "at": transition.at,
+        "recorded_at": transition.recorded_at,
         "by": transition.by.get_username() if transition.by_id else None,
         "reason": transition.reason,
+        "channel": transition.channel,
+        "over_capacity": transition.over_capacity,
     }
 
 
@@ -375,7 +386,19 @@ class DecisionIn(Schema):
     expected_version: int = Field(
         ge=1, le=2**31 - 1, description="The version you read: a stale decision is refused (409)"
     )
-    reason: text(5000) = Field("", description="Required for inadmissible and deferred")
+    reason: text(5000) = Field(
+        "", description="Required for inadmissible and deferred, and when over capacity"
+    )
+    at: Moment | None = Field(
+        None,
+        description="When the decision took effect; default now. Not in the future, not before "
+        "the application was received or its previous step",
+    )
+    confirm_over_capacity: bool = Field(
+        False,
+        description="Accept although the programme's capacity on that date is reached "
+        "(refused with code over_capacity otherwise); give the reason",
+    )
 
 
 @router.post(
@@ -397,6 +420,8 @@ def decide(
             by=request.auth,
             expected_version=payload.expected_version,
             reason=payload.reason,
+            at=payload.at,
+            confirm_over_capacity=payload.confirm_over_capacity,
         )
         return 200, application_out(get_visible(request.auth, application_id))
 
@@ -405,12 +430,22 @@ def decide(
 
 class WithdrawIn(Schema):
     expected_version: int = Field(ge=1, le=2**31 - 1)
+    channel: ChannelCode | Literal[""] = Field(
+        "",
+        description="Programme staff recording the municipality's withdrawal: how it came in "
+        "(required for staff)",
+    )
+    at: Moment | None = Field(
+        None, description="Programme staff: when the withdrawal came in; default now"
+    )
+    reason: text(5000) = Field("", description="Programme staff: a note")
 
 
 @router.post(
     "/applications/{int:application_id}/withdraw",
     response={200: ApplicationOut, **ERRORS},
-    summary="Withdraw an application before a decision (its municipality)",
+    summary="Withdraw an application before a decision (its municipality), or record a "
+    "withdrawal received by letter, email or phone (programme staff)",
 )
 def withdraw(
     request,
@@ -425,6 +460,9 @@ def withdraw(
             to_status=Status.WITHDRAWN,
             by=request.auth,
             expected_version=payload.expected_version,
+            at=payload.at,
+            channel=payload.channel,
+            reason=payload.reason,
         )
         return 200, application_out(get_visible(request.auth, application_id))
 

@@ -5,6 +5,7 @@ For programme staff and the experts, as the pages. The monitor is the page's own
 
 import datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -179,8 +180,19 @@ class LineOut(Schema):
     committed_eur: Decimal
     consumed_eur: Decimal
     forecast_eur: Decimal
-    pace_per_week: Decimal | None = Field(description="Person-days per week it is forecast at")
-    expected_completion: datetime.date | None
+    phase: int = Field(description="The trajectory's phase on the date")
+    state: Literal["planned", "running", "overdue", "inactive", "completed", "stopped"] = Field(
+        description="Overdue: past its planned end; inactive: running without a registration "
+        "for 90 days"
+    )
+    overdue_days: int
+    inactive: bool
+    last_activity: datetime.date | None = Field(description="Last registered day, or the start")
+    expected_completion: datetime.date | None = Field(description="The expected end (P50)")
+    expected_end_p50: datetime.date | None
+    expected_end_p80: datetime.date | None
+    expected_end_override: datetime.date | None = Field(description="Set by programme staff")
+    expected_end_override_reason: str
 
 
 class OrganisationOut(Schema):
@@ -217,7 +229,13 @@ class BudgetOut(Schema):
     room_in_average_trajectories: int
     consumed_share: int
     committed_share: int
-    expected_completion: datetime.date | None
+    expected_completion: datetime.date | None = Field(description="All completed by (P50)")
+    completion_p50: datetime.date | None
+    completion_p80: datetime.date | None
+    overdue_count: int
+    inactive_count: int
+    committed_definition: str
+    completion_explanation: str
     totals: GroupOut
     rounds: list[RoundGroupOut]
     municipalities: list[MunicipalityGroupOut]
@@ -264,6 +282,12 @@ def budget_out(monitor: BudgetMonitor) -> dict:
         "consumed_share": monitor.consumed_share,
         "committed_share": monitor.committed_share,
         "expected_completion": monitor.expected_completion,
+        "completion_p50": monitor.completion_p50,
+        "completion_p80": monitor.completion_p80,
+        "overdue_count": monitor.overdue_count,
+        "inactive_count": monitor.inactive_count,
+        "committed_definition": monitor.committed_definition,
+        "completion_explanation": monitor.completion_explanation,
         "totals": group_out(monitor.totals),
         "rounds": [group_out(g, number=g.key) for g in monitor.rounds],
         "municipalities": [group_out(g, refnis=refnis[g.key]) for g in monitor.municipalities],
@@ -288,8 +312,16 @@ def budget_out(monitor: BudgetMonitor) -> dict:
                 "committed_eur": line.committed_eur,
                 "consumed_eur": line.consumed_eur,
                 "forecast_eur": line.forecast_eur,
-                "pace_per_week": line.pace_per_week,
+                "phase": line.phase,
+                "state": line.state,
+                "overdue_days": line.overdue_days,
+                "inactive": line.inactive,
+                "last_activity": line.last_activity,
                 "expected_completion": line.expected_completion,
+                "expected_end_p50": line.expected_end_p50,
+                "expected_end_p80": line.expected_end_p80,
+                "expected_end_override": line.expected_end_override,
+                "expected_end_override_reason": line.expected_end_override_reason,
             }
             for line in monitor.lines
         ],

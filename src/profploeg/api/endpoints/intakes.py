@@ -372,3 +372,56 @@ def record_outcome(
         return 201, detail(request.auth, trajectory)
 
     return run_once(request, idempotency_key, action)
+
+
+class HeldIn(OutcomeIn):
+    application: Id = Field(description="An accepted application without a live intake")
+    location: text(300) = ""
+    participants: text(5000) = ""
+
+
+@router.post(
+    "/intakes/held",
+    response={201: TrajectoryDetailOut, **ERRORS},
+    summary="Record an intake already held, with its outcome; nobody is invited "
+    "(programme staff and experts)",
+)
+def record_held_intake(
+    request, payload: HeldIn, idempotency_key: str | None = idempotency_key_header()
+):
+    """Not in the future, not before the application was accepted; the trajectory dates from
+    the day it was held."""
+
+    def action():
+        services.require_team(request.auth)
+        application = (
+            Application.objects.visible_to(request.auth)
+            .select_related("municipality")
+            .filter(pk=payload.application)
+            .first()
+        )
+        if application is None:
+            raise ValidationError(
+                {
+                    "application": _("There is no application with id %(id)s.")
+                    % {"id": payload.application}
+                }
+            )
+        experts = resolve_experts([a.expert for a in payload.assignments], "assignments")
+        trajectory = services.record_held_intake(
+            by=request.auth,
+            application=application,
+            held_on=payload.held_on,
+            agreed_question=payload.agreed_question,
+            assignments=[
+                services.PlannedAssignment(expert, Decimal(a.planned_days))
+                for expert, a in zip(experts, payload.assignments, strict=True)
+            ],
+            planned_start=payload.planned_start,
+            planned_end=payload.planned_end,
+            location=payload.location,
+            participants=payload.participants,
+        )
+        return 201, detail(request.auth, trajectory)
+
+    return run_once(request, idempotency_key, action)

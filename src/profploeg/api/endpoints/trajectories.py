@@ -9,9 +9,11 @@ import datetime
 from decimal import Decimal
 from typing import Literal
 
+from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from profploeg.accounts.models import User
@@ -21,6 +23,7 @@ from profploeg.api.schemas import (
     Day,
     Id,
     PageIn,
+    PersonDays,
     Refnis,
     days,
     page_of,
@@ -28,7 +31,7 @@ from profploeg.api.schemas import (
     text,
 )
 from profploeg.trajectories import services
-from profploeg.trajectories.models import Assignment, PersonDayEntry, Trajectory
+from profploeg.trajectories.models import Assignment, Expert, PersonDayEntry, Trajectory
 
 from .applications import ApplicantOut, applicant_out
 from .experts import ExpertRefOut, expert_ref
@@ -288,7 +291,7 @@ def step(request, trajectory_id: int, idempotency_key: str | None, service, **da
 @router.post(
     "/trajectories/{int:trajectory_id}/start",
     response={200: TrajectoryDetailOut, **ERRORS},
-    summary="Start a planned trajectory (programme staff and experts)",
+    summary="Start a planned trajectory (programme staff and its assigned experts)",
 )
 def start_trajectory(
     request,
@@ -302,7 +305,7 @@ def start_trajectory(
 @router.post(
     "/trajectories/{int:trajectory_id}/advance",
     response={200: TrajectoryDetailOut, **ERRORS},
-    summary="Move a running trajectory to the method's next phase (staff and experts)",
+    summary="Move a running trajectory to the method's next phase (staff, assigned experts)",
 )
 def advance_phase(
     request,
@@ -316,7 +319,7 @@ def advance_phase(
 @router.post(
     "/trajectories/{int:trajectory_id}/complete",
     response={200: TrajectoryDetailOut, **ERRORS},
-    summary="Complete a trajectory in phase 3 with its closing report (staff and experts)",
+    summary="Complete a trajectory in phase 3 with its closing report (staff, assigned experts)",
 )
 def complete_trajectory(
     request,
@@ -339,7 +342,7 @@ def complete_trajectory(
 @router.post(
     "/trajectories/{int:trajectory_id}/stop",
     response={200: TrajectoryDetailOut, **ERRORS},
-    summary="Stop a planned or running trajectory early, with the reason (staff and experts)",
+    summary="Stop a planned or running trajectory early, with the reason (staff, assigned experts)",
 )
 def stop_trajectory(
     request,
@@ -355,3 +358,82 @@ def stop_trajectory(
         on=payload.on,
         reason=payload.reason,
     )
+
+
+class AssignmentPlanIn(Schema):
+    expert: Id
+    planned_days: PersonDays
+    on: Day | None = Field(
+        None, description="The day the plan takes effect (today unless given; not in the future)"
+    )
+    reason: text(1000) = ""
+
+
+@router.post(
+    "/trajectories/{int:trajectory_id}/assign",
+    response={200: TrajectoryDetailOut, **ERRORS},
+    summary="Assign an expert or change their planned person-days from a date on (staff)",
+)
+def assign_expert(
+    request,
+    trajectory_id: Id,
+    payload: AssignmentPlanIn,
+    idempotency_key: str | None = idempotency_key_header(),
+):
+    """Every change is kept with its date: the figures of earlier dates keep the plan of then."""
+
+    def action():
+        trajectory = get_visible(request.auth, trajectory_id)
+        services.require_staff(request.auth)
+        expert = Expert.objects.filter(pk=payload.expert, is_active=True).first()
+        if expert is None:
+            raise ValidationError(
+                {
+                    "expert": _(
+                        "Select a valid choice. %(value)s is not one of the available choices."
+                    )
+                    % {"value": payload.expert}
+                }
+            )
+        services.assign_expert(
+            by=request.auth,
+            trajectory=trajectory,
+            expert=expert,
+            planned_days=Decimal(payload.planned_days),
+            on=payload.on,
+            reason=payload.reason,
+        )
+        return 200, detail(request.auth, trajectory)
+
+    return run_once(request, idempotency_key, action)
+
+
+class ExpectedEndIn(Schema):
+    expected_end: Day
+    reason: text(5000) = Field("", description="Why it is expected to end then")
+    on: Day | None = Field(None, description="From which day it holds (today unless given)")
+
+
+@router.post(
+    "/trajectories/{int:trajectory_id}/expected-end",
+    response={200: TrajectoryDetailOut, **ERRORS},
+    summary="Set a trajectory's expected end with the reason; it wins over the forecast (staff)",
+)
+def set_expected_end(
+    request,
+    trajectory_id: Id,
+    payload: ExpectedEndIn,
+    idempotency_key: str | None = idempotency_key_header(),
+):
+    def action():
+        trajectory = get_visible(request.auth, trajectory_id)
+        services.set_expected_end(
+            by=request.auth,
+            trajectory=trajectory,
+            expected_end=payload.expected_end,
+            reason=payload.reason,
+            on=payload.on,
+        )
+        return 200, detail(request.auth, trajectory)
+
+    return run_once(request, idempotency_key, action)

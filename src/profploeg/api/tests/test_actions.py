@@ -65,13 +65,15 @@ class SubmitTests(ActionTestCase):
         self.assertEqual(response.json()["submitted_at"], "2021-07-30T08:00:00Z")
 
     def test_a_late_application_goes_into_the_next_round(self):
-        response = self.api_post(
-            "/api/applications",
-            application_body(
-                self.programme, municipality="31005", received_at="2021-08-20T09:00:00+02:00"
-            ),
-            self.staff,
-        )
+        # Recorded later: a moment of receipt cannot lie in the future.
+        with time_machine.travel(at_brussels(datetime.date(2021, 9, 1)), tick=False):
+            response = self.api_post(
+                "/api/applications",
+                application_body(
+                    self.programme, municipality="31005", received_at="2021-08-20T09:00:00+02:00"
+                ),
+                self.staff,
+            )
         self.assertEqual(response.status_code, 201, response.content)
         self.assertEqual(response.json()["round_number"], 2)
 
@@ -309,3 +311,65 @@ class DecisionTests(ActionTestCase):
         )
         self.assertEqual(response.status_code, 405)
         self.assertEqual(response.json()["code"], "method_not_allowed")
+
+
+class DatedEventTests(ActionTestCase):
+    """Decisions and withdrawals on their real date, through the API (today is 2 August 2021)."""
+
+    def setUp(self):
+        super().setUp()
+        self.application = self.submit(day=datetime.date(2021, 7, 20))
+        self.path = f"/api/applications/{self.application.pk}"
+
+    def test_staff_give_a_decision_its_effective_moment(self):
+        body = {"to_status": "admissible", "expected_version": 1, "at": "2021-07-28T14:00:00+02:00"}
+        response = self.api_post(f"{self.path}/decision", body, self.staff)
+        self.assertEqual(response.status_code, 200, response.content)
+        steps = self.api_get(f"{self.path}/transitions", self.staff).json()
+        self.assertEqual(steps[-1]["at"], "2021-07-28T12:00:00Z")
+        self.assertEqual(steps[-1]["recorded_at"], "2021-08-02T08:00:00Z")
+
+    def test_each_dated_rule_is_refused_on_the_at_field(self):
+        for at, rule in (
+            ("2021-08-03T10:00:00+02:00", "cannot take effect in the future"),
+            ("2021-07-19T10:00:00+02:00", "before the application was received"),
+        ):
+            with self.subTest(at=at):
+                body = {"to_status": "admissible", "expected_version": 1, "at": at}
+                response = self.api_post(f"{self.path}/decision", body, self.staff)
+                self.assertEqual(response.status_code, 422)
+                self.assertIn(rule, response.json()["fields"]["at"][0])
+        self.decide(self.application, "admissible", at=at_brussels(datetime.date(2021, 7, 28)))
+        body = {"to_status": "accepted", "expected_version": 2, "at": "2021-07-27T10:00:00+02:00"}
+        response = self.api_post(f"{self.path}/decision", body, self.staff)
+        self.assertIn("The history stays in order", response.json()["fields"]["at"][0])
+
+    def test_staff_record_a_withdrawal_by_email_with_its_date(self):
+        body = {"expected_version": 1, "channel": "email", "at": "2021-07-25T09:00:00+02:00"}
+        response = self.api_post(f"{self.path}/withdraw", body, self.staff)
+        self.assertEqual(response.status_code, 200, response.content)
+        step = self.api_get(f"{self.path}/transitions", self.staff).json()[-1]
+        self.assertEqual((step["to_status"], step["channel"]), ("withdrawn", "email"))
+        self.assertEqual(step["at"], "2021-07-25T07:00:00Z")
+
+    def test_the_municipality_cannot_backdate_or_give_a_channel(self):
+        early = {"expected_version": 1, "at": "2021-07-25T09:00:00+02:00"}
+        self.assertEqual(self.api_post(f"{self.path}/withdraw", early, self.alice).status_code, 403)
+        letter = {"expected_version": 1, "channel": "letter"}
+        self.assertEqual(
+            self.api_post(f"{self.path}/withdraw", letter, self.alice).status_code, 422
+        )
+
+    def test_over_capacity_needs_a_confirmation_with_a_reason(self):
+        self.programme.capacity = 0
+        self.programme.save()
+        self.decide(self.application, "admissible")
+        body = {"to_status": "accepted", "expected_version": 2}
+        response = self.api_post(f"{self.path}/decision", body, self.staff)
+        self.assertEqual(response.status_code, 422)
+        self.assertEqual(response.json()["code"], "over_capacity")
+        body.update(confirm_over_capacity=True, reason="Extra budget.")
+        response = self.api_post(f"{self.path}/decision", body, self.staff)
+        self.assertEqual(response.status_code, 200, response.content)
+        step = self.api_get(f"{self.path}/transitions", self.staff).json()[-1]
+        self.assertTrue(step["over_capacity"])

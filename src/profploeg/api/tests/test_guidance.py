@@ -428,7 +428,7 @@ class TrajectoryEndpointTests(GuidanceTestCase):
         self.assertRefused(
             self.post(path, {"on": "2021-08-01", "reason": "Geen tijd"}, self.alice),
             403,
-            "Only programme staff and experts can do this.",
+            "Only programme staff and the experts assigned to this trajectory can do this.",
         )
         stopped = self.post(path, {"on": "2021-08-01", "reason": "Geen tijd"}, self.expert)
         self.assertEqual(
@@ -437,6 +437,19 @@ class TrajectoryEndpointTests(GuidanceTestCase):
 
 
 class PersonDayEndpointTests(GuidanceTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        # Planned to end on 30 October 2020: days in 2021 need an expected end set by staff.
+        for trajectory in (cls.lier_trajectory, cls.brugge_trajectory):
+            services.set_expected_end(
+                by=cls.staff,
+                trajectory=trajectory,
+                expected_end=datetime.date(2021, 9, 30),
+                reason="Loopt uit",
+                on=datetime.date(2020, 10, 1),
+            )
+
     def entry(self, **data) -> dict:
         return {
             "trajectory": self.lier_trajectory.pk,
@@ -673,7 +686,8 @@ class StatusReportSchemaTests(GuidanceTestCase):
         cli, api = self.report()
         self.assertEqual(api, cli)
         self.assertIn('"budget"', api)
-        self.assertIn('"trajectory_state": "running"', api)
+        # Planned to end on 30 October 2020, the running trajectories are overdue in August 2021.
+        self.assertIn('"trajectory_state": "overdue"', api)
         self.assertDescribed(api)
 
     def test_a_filtered_report_is_the_clis_too_and_described(self):

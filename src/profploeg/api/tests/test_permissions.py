@@ -368,7 +368,8 @@ class PermissionWalkTests(ApiTestCase):
                 "/api/applications/{application_id}/withdraw",
                 f"/api/applications/{lier}/withdraw",
                 {"expected_version": 1},
-                expect(alice=200, bob=404, paula=403, expert=403, staff=403),
+                # Staff record a withdrawal only with how it came in (a channel).
+                expect(alice=200, bob=404, paula=403, expert=403, staff=422),
             ),
             (
                 "POST",
@@ -475,6 +476,20 @@ class PermissionWalkTests(ApiTestCase):
                 },
                 expect(alice=404, bob=404, paula=403, expert=201, staff=201),
             ),
+            (
+                "POST",
+                "/api/intakes/held",
+                "/api/intakes/held",
+                {
+                    "application": self.duffel_application.pk,
+                    "held_on": "2021-08-02",
+                    "agreed_question": "Vraag",
+                    "planned_start": "2021-09-01",
+                    "planned_end": "2022-04-30",
+                    "assignments": [{"expert": eva, "planned_days": "10"}],
+                },
+                expect(alice=403, bob=403, paula=403, expert=201, staff=201),
+            ),
             ("GET", "/api/trajectories", "/api/trajectories", None, EVERYONE),
             (
                 "GET",
@@ -511,6 +526,20 @@ class PermissionWalkTests(ApiTestCase):
                 {"on": "2021-08-02", "reason": "Geen tijd"},
                 lier_team,
             ),
+            (
+                "POST",
+                "/api/trajectories/{trajectory_id}/assign",
+                f"/api/trajectories/{lier}/assign",
+                {"expert": eva, "planned_days": "12"},
+                expect(alice=403, bob=404, paula=403, expert=403, staff=200),
+            ),
+            (
+                "POST",
+                "/api/trajectories/{trajectory_id}/expected-end",
+                f"/api/trajectories/{lier}/expected-end",
+                {"expected_end": "2099-06-30", "reason": "Gemeenteraad beslist later"},
+                expect(alice=403, bob=404, paula=403, expert=403, staff=200),
+            ),
             ("GET", "/api/person-days", "/api/person-days", None, EVERYONE),
             (
                 "GET",
@@ -526,7 +555,7 @@ class PermissionWalkTests(ApiTestCase):
                 {
                     "expert": eva,
                     "trajectory": lier,
-                    "date": "2021-08-02",
+                    "date": "2020-10-15",
                     "days": "1",
                     "activity": "workshop",
                 },

@@ -126,14 +126,14 @@ class DecisionPermissionTests(PageTestCase):
         self.assertEqual(response.status_code, 403)
         self.assert_unchanged()
 
-    def test_staff_cannot_withdraw_for_the_municipality(self):
+    def test_staff_cannot_withdraw_for_the_municipality_without_saying_how_it_came_in(self):
         self.client.force_login(self.staff)
 
         response = self.client.post(
             reverse("applications:withdraw", args=[self.application.pk]), {"version": 1}
         )
 
-        self.assertEqual(response.status_code, 403)
+        self.assertEqual(response.status_code, 400)
         self.assert_unchanged()
 
     def test_staff_cannot_sneak_the_municipality_step_through_the_decision_form(self):

@@ -431,6 +431,14 @@ class RoundTableTests(PageTestCase):
         self.assertContains(response, '<span class="badge admissible">Admissible</span>', html=True)
         self.assertContains(response, "01/08/2021 10:00")
 
+    def test_round_counts_have_the_names_and_meanings_of_the_status_report(self):
+        response = self.client.get(self.round_url(), HTTP_ACCEPT_LANGUAGE="en")
+        self.assertEqual(response.context["ever_admissible"], 1)
+        counts = {label: count for _s, label, count, _l in response.context["counts"]}
+        self.assertEqual((counts["Awaiting admissibility"], counts["Awaiting assessment"]), (2, 1))
+        self.assertContains(response, "Found admissible")
+        self.assertContains(response, '<span class="badge admissible">Awaiting assessment</span>')
+
     def test_round_table_sorts_by_municipality_unless_asked_otherwise(self):
         self.assertEqual(
             self.shown(),

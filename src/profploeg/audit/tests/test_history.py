@@ -37,7 +37,8 @@ class AuditTrailTests(ShowcaseTestCase):
         self.assertEqual(entry.changes_dict["to_status"], ["None", "admissible"])
         page = self.client.get(history_url(application))
         self.assertContains(page, "Sam Staff")
-        self.assertContains(page, "admissible")
+        self.assertContains(page, "Submitted → Admissible")
+        self.assertNotContains(page, "None →")
 
     def test_a_decision_through_the_api_names_the_token_user(self):
         application = self.submit()
@@ -115,3 +116,20 @@ class AuditTrailTests(ShowcaseTestCase):
             LogEntry.objects.get_for_object(application).filter(action=LogEntry.Action.UPDATE).get()
         )
         self.assertEqual(entry.changes_dict["contact_phone"], ["", "03 123 45 67"])
+
+    def test_the_history_shows_dutch_labels_values_and_when_a_decision_took_effect(self):
+        application = self.submit()
+        with set_actor(self.staff):
+            self.decide(
+                application,
+                "admissible",
+                at=datetime.datetime(2021, 8, 20, 12, 0, tzinfo=datetime.UTC),
+            )
+        self.client.force_login(self.staff)
+        self.client.cookies["django_language"] = "nl-be"
+
+        page = self.client.get(history_url(application))
+
+        self.assertContains(page, "<dd>Ingediend → Ontvankelijk</dd>", html=True)
+        self.assertContains(page, "<td>20/08/2021 14:00</td>", html=True)
+        self.assertNotContains(page, "None")

@@ -11,6 +11,8 @@ from profploeg.lib.dates import at_brussels
 from profploeg.municipalities.models import Municipality
 from profploeg.programmes.models import InfoSession, Programme, Theme
 from profploeg.test import BaseTestCase, make_programme, make_round
+from profploeg.trajectories import services as trajectory_services
+from profploeg.trajectories.tests.base import TrajectoryTestCase
 
 D = datetime.date
 Status = Application.Status
@@ -340,10 +342,12 @@ class AtAGlanceTests(BaseTestCase):
         self.programme.save()
         accepted = self.submit()
         self.decide(accepted, Status.ADMISSIBLE)
-        self.decide(accepted, Status.ACCEPTED)
+        self.decide(accepted, Status.ACCEPTED, confirm_over_capacity=True, reason="Extra budget")
         self.client.force_login(self.staff)
         response = self.get_detail()
-        self.assertEqual(response.context["remaining_capacity"], -1)
+        self.assertEqual(
+            (response.context["remaining_capacity"], response.context["over_capacity"]), (0, 1)
+        )
         self.assertContains(response, 'class="card over"')
 
     def test_info_sessions_show_registrations_and_attendees(self):
@@ -415,3 +419,53 @@ class ThemePagesTests(BaseTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertIn("opens_on", response.context["form"].errors)
         self.assertEqual(self.programme.rounds.count(), 2)
+
+
+class CapacityInForceTests(TrajectoryTestCase):
+    """The list and the programme page show the offer in force today, not the figures the
+    programme was created with."""
+
+    def setUp(self):
+        super().setUp()
+        trajectory_services.amend_offer(
+            by=self.staff,
+            offer=self.offer,
+            effective_on=datetime.date(2022, 5, 1),
+            total_eur=Decimal("2040000.00"),
+            capacity=113,
+            reason="Derde ronde",
+        )
+        self.client.force_login(self.staff)
+
+    def test_list_and_page_show_the_offer_in_force(self):
+        for url in (
+            reverse("programmes:list"),
+            reverse("programmes:detail", args=[self.programme.pk]),
+        ):
+            with self.subTest(url=url):
+                response = self.client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+                self.assertContains(response, "113")
+                self.assertContains(response, "2,040,000.00")
+                self.assertNotContains(response, "1,500,000.00")
+
+    def test_the_page_says_how_many_over_capacity(self):
+        trajectory_services.amend_offer(
+            by=self.staff,
+            offer=self.offer,
+            effective_on=datetime.date(2022, 6, 1),
+            total_eur=Decimal("1000.00"),
+            capacity=1,
+            reason="Test",
+        )
+        # An offer covers at least one trajectory: two accepted applications are one too many.
+        for municipality in (self.lier, self.brugge):
+            application = self.submit(municipality)
+            self.decide(application, Application.Status.ADMISSIBLE)
+            self.decide(
+                application,
+                Application.Status.ACCEPTED,
+                reason="Bewust boven de capaciteit.",
+                confirm_over_capacity=municipality == self.brugge,
+            )
+        response = self.client.get(reverse("programmes:detail", args=[self.programme.pk]))
+        self.assertContains(response, '<div class="card over"><div class="figure">1</div>')

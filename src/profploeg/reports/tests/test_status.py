@@ -166,7 +166,10 @@ class CapacityTests(BaseTestCase):
         self.programme.save()
         for application in (self.submit(self.lier), self.submit(self.brugge)):
             self.decide(application, Status.ADMISSIBLE)
-            self.decide(application, Status.ACCEPTED)
+            # Beyond capacity only with a confirmation and its reason.
+            self.decide(
+                application, Status.ACCEPTED, confirm_over_capacity=True, reason="Extra budget"
+            )
         report = status_report(programme=self.programme, as_of=datetime.date.today())
         self.assertEqual(
             report.capacity.model_dump(),

@@ -189,6 +189,17 @@ class CacheTests(PublicTestCase):
             self.assertEqual(self.client.get(url).status_code, 200)
 
 
+class PublicChromeTests(PublicTestCase):
+    def test_visitors_see_no_staff_links_and_the_team_does(self):
+        manage = reverse("showcase:manage")
+        self.assertNotContains(self.client.get(reverse("showcase:home")), manage)
+        self.client.force_login(self.staff)
+        self.assertContains(self.client.get(reverse("showcase:home")), manage)
+
+    def test_pages_have_a_favicon(self):
+        self.assertContains(self.client.get(reverse("showcase:home")), 'rel="icon"')
+
+
 class OpenDataTests(PublicTestCase):
     def test_the_feeds_state_the_licence_in_payload_and_headers(self):
         self.published()

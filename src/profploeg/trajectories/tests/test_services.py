@@ -13,6 +13,7 @@ from profploeg.trajectories.models import (
     IntakeNotice,
     PersonDayCorrection,
     PersonDayEntry,
+    PlanChange,
     Trajectory,
 )
 
@@ -390,3 +391,202 @@ class OfferTests(TrajectoryTestCase):
             services.set_day_rate(
                 by=self.staff, expert=self.eva, valid_from=D(2021, 6, 1), rate_eur=Decimal("900")
             )
+
+
+class PlanHistoryTests(TrajectoryTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.lier_trajectory = cls.trajectory(cls.lier)
+
+    def assign(self, **kw):
+        fields = {"by": self.staff, "trajectory": self.lier_trajectory, "expert": self.eva}
+        return services.assign_expert(**{**fields, "planned_days": Decimal("12"), **kw})
+
+    def test_the_intake_records_the_first_plan_of_each_expert(self):
+        changes = PlanChange.objects.filter(assignment__trajectory=self.lier_trajectory)
+        self.assertEqual(
+            sorted((c.assignment.expert.name, c.planned_days, c.effective_on) for c in changes),
+            [
+                ("Ed Detail", Decimal("5.0"), D(2021, 10, 5)),
+                ("Eva Expert", Decimal("10.0"), D(2021, 10, 5)),
+            ],
+        )
+
+    def test_a_plan_change_is_kept_with_its_date_and_reason(self):
+        assignment = self.assign(on=D(2022, 3, 1), reason="Extra workshop")
+        self.assertEqual(assignment.planned_days, Decimal("12"))
+        change = assignment.plan_changes.latest("effective_on")
+        self.assertEqual(
+            (change.effective_on, change.reason, change.by),
+            (D(2022, 3, 1), "Extra workshop", self.staff),
+        )
+        self.assertEqual(assignment.plan_changes.count(), 2)
+
+    def test_a_plan_cannot_take_effect_in_the_future(self):
+        with self.assertRaisesMessage(ValidationError, "is in the future"):
+            self.assign(on=timezone.localdate() + datetime.timedelta(days=1))
+
+    def test_a_plan_cannot_take_effect_before_the_intake(self):
+        with self.assertRaisesMessage(ValidationError, "a plan cannot take effect earlier"):
+            self.assign(on=D(2021, 10, 4))
+
+    def test_a_plan_cannot_take_effect_before_the_last_change(self):
+        self.assign(on=D(2022, 3, 1))
+        with self.assertRaisesMessage(ValidationError, "last changed on 2022-03-01"):
+            self.assign(on=D(2022, 2, 1))
+
+    def test_a_new_expert_is_assigned_from_the_date_given(self):
+        third = services.create_expert(
+            by=self.staff,
+            name="Derde",
+            organisation="Juridisch CV",
+            day_rate_eur=Decimal("500"),
+            rate_valid_from=D(2021, 6, 1),
+        )
+        assignment = self.assign(expert=third, on=D(2022, 4, 1))
+        self.assertEqual(assignment.assigned_on, D(2022, 4, 1))
+
+    def test_an_expert_cannot_change_planned_days_not_even_their_own(self):
+        with self.assertRaises(PermissionDenied):
+            self.assign(by=self.expert, planned_days=Decimal("99999.5"))
+
+    def test_only_staff_set_the_expected_end(self):
+        with self.assertRaises(PermissionDenied):
+            services.set_expected_end(
+                by=self.expert,
+                trajectory=self.lier_trajectory,
+                expected_end=D(2030, 1, 1),
+                reason="x",
+            )
+        with self.assertRaisesMessage(ValidationError, "Say why"):
+            services.set_expected_end(
+                by=self.staff,
+                trajectory=self.lier_trajectory,
+                expected_end=D(2030, 1, 1),
+                reason=" ",
+            )
+
+
+class ExpertPermissionTests(TrajectoryTestCase):
+    """Eva and Ed are assigned to Lier; only Eva to Brugge."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.lier_trajectory = cls.trajectory(cls.lier)
+        cls.brugge_trajectory = cls.trajectory(cls.brugge, ed_days=None)
+
+    def test_an_expert_cannot_register_days_for_another_expert(self):
+        with self.assertRaisesMessage(PermissionDenied, "only register your own"):
+            services.register_person_days(
+                by=self.ed_user,
+                expert=self.eva,
+                trajectory=self.lier_trajectory,
+                day=D(2022, 2, 1),
+                days=Decimal("1"),
+                activity="analysis",
+            )
+
+    def test_an_expert_cannot_register_days_on_a_trajectory_not_theirs(self):
+        with self.assertRaisesMessage(ValidationError, "is not assigned to"):
+            services.register_person_days(
+                by=self.ed_user,
+                expert=self.ed,
+                trajectory=self.brugge_trajectory,
+                day=D(2022, 2, 1),
+                days=Decimal("1"),
+                activity="analysis",
+            )
+
+    def test_an_expert_not_assigned_cannot_step_or_stop_a_trajectory(self):
+        for step in (
+            lambda: services.advance_phase(
+                by=self.ed_user, trajectory=self.brugge_trajectory, on=D(2022, 2, 1)
+            ),
+            lambda: services.stop_trajectory(
+                by=self.ed_user, trajectory=self.brugge_trajectory, on=D(2022, 2, 1), reason="Weg"
+            ),
+        ):
+            with self.assertRaisesMessage(PermissionDenied, "experts assigned to this trajectory"):
+                step()
+
+    def test_an_assigned_expert_takes_the_steps_of_their_trajectory(self):
+        trajectory = services.advance_phase(
+            by=self.ed_user, trajectory=self.lier_trajectory, on=D(2022, 2, 1)
+        )
+        self.assertEqual(trajectory.phase, 2)
+
+    def test_an_expert_not_invited_cannot_record_an_intake(self):
+        intake = self.plan(self.accepted(municipality("Gent")), experts=[self.eva])
+        with self.assertRaisesMessage(PermissionDenied, "experts invited to this intake"):
+            services.record_intake_outcome(
+                by=self.ed_user,
+                intake=intake,
+                held_on=D(2021, 10, 5),
+                agreed_question="Vraag",
+                assignments=[services.PlannedAssignment(self.ed, Decimal("99999.5"))],
+                planned_start=D(2022, 1, 10),
+                planned_end=D(2022, 9, 30),
+            )
+
+
+class RegistrationOutsideTheOfferTests(TrajectoryTestCase):
+    """Lier is planned from 10 January to 30 September 2022."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.lier_trajectory = cls.trajectory(cls.lier)
+
+    def register_on(self, day):
+        return self.register(self.lier_trajectory, day)
+
+    def test_a_day_after_the_offers_validity_is_refused(self):
+        self.offer.valid_until = D(2022, 6, 30)
+        self.offer.save()
+        with self.assertRaisesMessage(
+            ValidationError, "after the offer's validity (until 2022-06-30)"
+        ):
+            self.register_on(D(2022, 7, 1))
+        self.register_on(D(2022, 6, 30))
+
+    def test_a_day_before_the_start_is_refused(self):
+        with self.assertRaisesMessage(ValidationError, "started on 2022-01-10"):
+            self.register_on(D(2022, 1, 9))
+
+    def test_a_day_after_the_end_is_refused(self):
+        services.stop_trajectory(
+            by=self.staff, trajectory=self.lier_trajectory, on=D(2022, 3, 1), reason="Fusie"
+        )
+        self.lier_trajectory.refresh_from_db()
+        with self.assertRaisesMessage(ValidationError, "ended on 2022-03-01"):
+            self.register_on(D(2022, 3, 2))
+
+    def test_a_day_long_after_the_planned_end_needs_an_expected_end_from_staff(self):
+        self.register_on(D(2022, 12, 29))
+        with self.assertRaisesMessage(
+            ValidationError, "ask programme staff to set its expected end"
+        ):
+            self.register_on(D(2022, 12, 30))
+        services.set_expected_end(
+            by=self.staff,
+            trajectory=self.lier_trajectory,
+            expected_end=D(2023, 3, 31),
+            reason="Participatietraject loopt uit",
+            on=D(2022, 12, 1),
+        )
+        self.register_on(D(2022, 12, 30))
+
+    def test_the_import_refuses_the_same_days_with_the_rule(self):
+        row = services.ImportRow(
+            number=2,
+            day=D(2023, 1, 15),
+            trajectory=self.lier_trajectory,
+            days=Decimal("1"),
+            activity="analysis",
+            note="",
+            problems=(),
+        )
+        with self.assertRaisesMessage(ValidationError, "Row 2: 2023-01-15 is more than 90 days"):
+            services.import_person_days(by=self.staff, expert=self.eva, rows=[row])

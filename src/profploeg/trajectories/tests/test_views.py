@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from profploeg.test import PASSWORD
+from profploeg.test import PASSWORD, municipality
 from profploeg.trajectories import services
 from profploeg.trajectories.models import (
     Intake,
@@ -14,6 +14,7 @@ from profploeg.trajectories.models import (
     OfferAmendment,
     PersonDayCorrection,
     PersonDayEntry,
+    PlanChange,
     Trajectory,
 )
 
@@ -82,6 +83,42 @@ class TrajectoryPageTests(TrajectoryTestCase):
         url = reverse("trajectories:step", args=[self.lier_trajectory.pk, "complete"])
         response = self.client.post(url, {"on": "2022-03-01"}, follow=True)
         self.assertContains(response, "phase 3")
+
+    def test_staff_change_a_plan_from_a_date_on_the_page(self):
+        self.login(self.staff)
+        url = reverse("trajectories:assign", args=[self.lier_trajectory.pk])
+        response = self.client.post(
+            url,
+            {"expert": self.eva.pk, "planned_days": "14", "on": "2022-03-01", "reason": "Extra"},
+            follow=True,
+        )
+        self.assertContains(response, "The planned person-days were saved.")
+        self.assertContains(response, "Plan changes")
+        change = PlanChange.objects.filter(assignment__expert=self.eva).latest("effective_on")
+        self.assertEqual((change.planned_days, change.effective_on), (Decimal("14"), D(2022, 3, 1)))
+
+    def test_an_expert_cannot_change_planned_days_on_the_page(self):
+        self.login(self.expert)
+        url = reverse("trajectories:assign", args=[self.lier_trajectory.pk])
+        response = self.client.post(url, {"expert": self.eva.pk, "planned_days": "99999.5"})
+        self.assertEqual(response.status_code, 403)
+
+    def test_staff_set_the_expected_end_on_the_page(self):
+        self.login(self.staff)
+        url = reverse("trajectories:expected_end", args=[self.lier_trajectory.pk])
+        response = self.client.post(
+            url, {"expected_end": "2030-01-31", "reason": "Raad beslist later"}, follow=True
+        )
+        self.assertContains(response, "The expected end was saved.")
+        self.assertContains(response, "Raad beslist later")
+
+    def test_an_expert_not_assigned_sees_no_steps(self):
+        other = self.trajectory(municipality("Gent"), ed_days=None)
+        self.login(self.ed_user)
+        response = self.client.get(reverse("trajectories:detail", args=[other.pk]))
+        self.assertNotContains(response, "Move to the next phase")
+        url = reverse("trajectories:step", args=[other.pk, "advance"])
+        self.assertEqual(self.client.post(url, {"on": "2022-03-01"}).status_code, 403)
 
     def test_municipality_cannot_post_a_step(self):
         self.login(self.alice)
@@ -256,7 +293,8 @@ class BudgetPageTests(TrajectoryTestCase):
         response = self.client.get(url, {"as_of": "2022-02-28"})
         self.assertContains(response, "<svg")
         self.assertContains(response, "Burn-up data")
-        self.assertContains(response, "observed pace")
+        self.assertContains(response, "P50 – P80")
+        self.assertContains(response, "Days already worked are never priced again")
         self.assertContains(response, "Lier")
 
     def test_municipality_cannot_see_the_budget_monitor(self):
