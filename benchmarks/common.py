@@ -4,6 +4,7 @@ Run a benchmark with the project's venv, e.g. `.venv/bin/python benchmarks/round
 Each creates its own database (SQLite in a temporary folder unless BENCH_DATABASE_URL is set)."""
 
 import os
+import secrets
 import statistics
 import sys
 import tempfile
@@ -21,7 +22,8 @@ def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "profploeg.settings")
     # Production-like: no debug toolbar of queries kept in memory, cached templates.
     os.environ["DEBUG"] = "0"
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-key")
+    # Production settings want 50 or more random characters.
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(64))
     os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
     # The benchmark users have no second factor: measure the pages, not the OTP redirect.
     os.environ.setdefault("OTP_REQUIRED", "0")

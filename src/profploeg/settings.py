@@ -96,12 +96,14 @@ INSTALLED_APPS = [
     "profploeg.showcase",
     "profploeg.reports",
     "profploeg.api",
+    "profploeg.history",
     "profploeg.demo",
     "profploeg.operations",
     "profploeg.audit",
 ]
 
 MIDDLEWARE = [
+    "profploeg.operations.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

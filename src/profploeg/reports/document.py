@@ -50,10 +50,13 @@ TRAJECTORY_STATE_NL = {
 NUMBER_WORDS = ["één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien"]
 # What "vastgelegd" (committed) means, said wherever the document gives the amount.
 COMMITTED_NL = (
-    "Vastgelegd betekent: voor een lopend of gepland traject de geplande mensdagen aan het "
-    "dagtarief van elke toegewezen expert dat op de datum van dit overzicht gold; voor een "
-    "afgerond of stopgezet traject wat het werkelijk verbruikte. Verbruikt is wat tot die datum "
-    "werd geregistreerd, aan het dagtarief van de dag zelf."
+    "Vastgelegd betekent: de mensdagen die tot de datum van dit overzicht werden geregistreerd, "
+    "elk aan het dagtarief van die dag, plus voor elk traject dat op die datum nog niet "
+    "beëindigd was de mensdagen die toen nog gepland waren (het plan van die datum min wat al "
+    "geregistreerd was, nooit minder dan nul) aan het dagtarief van elke expert op die datum. "
+    "Een beëindigd traject legt vast wat het verbruikte. Gewerkte dagen worden nooit opnieuw "
+    "geprijsd, en een later gewijzigd plan verandert het cijfer van een eerdere datum niet. "
+    "Verbruikt is wat tot die datum werd geregistreerd."
 )
 TO_COMPLETE = "[aan te vullen]"
 
@@ -561,6 +564,36 @@ def introduction(report: StatusReport) -> list[str]:
     return [" ".join(text)]
 
 
+def ratio_nl(value: Decimal) -> str:
+    return nl_number(value, 2)
+
+
+def method_nl(report: StatusReport) -> str:
+    """How the completion range is forecast, in plain Dutch, with the programme's own figures."""
+    budget = report.budget
+    general = (
+        "Een traject dat zijn geplande einddatum voorbij is, staat ‘over tijd’; een lopend "
+        "traject zonder geregistreerde mensdag in 90 dagen staat ‘inactief’. Een einddatum die "
+        "VLAIO zelf met een reden vastlegt, vervangt de prognose."
+    )
+    if budget.reference_ratio_p50 is not None:
+        learned = (
+            f"De prognose steunt op de {nl_number(budget.reference_trajectories)} al afgeronde "
+            f"trajecten van dit programma: de helft ervan duurde hoogstens "
+            f"{ratio_nl(budget.reference_ratio_p50)} keer zo lang als gepland, acht op tien "
+            f"hoogstens {ratio_nl(budget.reference_ratio_p80)} keer. De geplande duur van elk "
+            "lopend traject wordt met die factoren verlengd; de eerste datum is de mediane, de "
+            "tweede een voorzichtige schatting."
+        )
+    else:
+        learned = (
+            f"Er zijn nog te weinig afgeronde trajecten ({nl_number(budget.reference_trajectories)}, "
+            "minder dan vijf) om uit te leren: elk traject wordt verwacht op zijn geplande "
+            "einddatum, een traject over tijd op korte termijn."
+        )
+    return f"{learned} {general}"
+
+
 def completion_note(report: StatusReport) -> list[str]:
     """The programme's completion, as a range with the trajectories that decide it."""
     budget = report.budget
@@ -585,7 +618,12 @@ def completion_note(report: StatusReport) -> list[str]:
             f" {sentence(plural(budget.trajectories_overdue, 'traject loopt', 'trajecten lopen'))}"
             " over de geplande einddatum."
         )
-    return [text]
+    if budget.trajectories_inactive:
+        text += (
+            f" {sentence(plural(budget.trajectories_inactive, 'traject had', 'trajecten hadden'))}"
+            " in 90 dagen geen geregistreerde mensdag."
+        )
+    return [text, method_nl(report)]
 
 
 def filters_note(report: StatusReport) -> list[Paragraph]:

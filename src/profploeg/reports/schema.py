@@ -30,6 +30,7 @@ def fixed(places: int, example: str):
 
 
 Money = fixed(2, "4150.00")
+Ratio = fixed(2, "1.25")
 Days = fixed(1, "25.0")
 OneDecimal = fixed(1, "87.5")
 
@@ -79,6 +80,7 @@ class ReportMunicipality(Typed):
     completed_on: datetime.date | None
     stopped_on: datetime.date | None
     overdue_days: int = Field(description="Days past the planned end of a running trajectory")
+    inactive: bool = Field(description="Running without a registered person-day for 90 days")
     last_activity: datetime.date | None = Field(description="Its latest registered person-day")
     expected_completion_p50: datetime.date | None = Field(
         description="Forecast: half of comparable trajectories were done by then"
@@ -86,6 +88,10 @@ class ReportMunicipality(Typed):
     expected_completion_p80: datetime.date | None = Field(
         description="Forecast: four in five comparable trajectories were done by then"
     )
+    expected_end_set_by_staff: bool = Field(
+        description="The expected end was set by programme staff and replaces the forecast"
+    )
+    expected_end_reason: str = Field(description="Staff's reason for the expected end they set")
     experts: list[ReportExpert]
     person_days_planned: Days
     person_days_consumed: Days
@@ -121,6 +127,7 @@ class ReportRound(Typed):
     trajectories_started: int
     trajectories_running: int = Field(description="Started, not completed or stopped")
     trajectories_overdue: int = Field(description="Running past their planned end")
+    trajectories_inactive: int = Field(description="Running without registrations for 90 days")
     trajectories_completed: int
     trajectories_stopped: int
     expected_completion_p50: datetime.date | None
@@ -164,6 +171,16 @@ class ReportBudget(Typed):
     )
     completion_drivers: list[str] = Field(
         description="The municipalities whose trajectories decide the latest completion"
+    )
+    completion_method: str = Field(description="How the completion range is forecast")
+    reference_trajectories: int = Field(
+        description="Completed trajectories the completion range is learned from"
+    )
+    reference_ratio_p50: Ratio | None = Field(
+        description="Median of their actual ÷ planned duration (null: too few to learn from)"
+    )
+    reference_ratio_p80: Ratio | None = Field(
+        description="80th percentile of their actual ÷ planned duration"
     )
 
 

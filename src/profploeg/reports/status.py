@@ -9,16 +9,14 @@ from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from profploeg.applications.models import Application, Transition
 from profploeg.evaluations.summary import evaluation_figures
 from profploeg.lib.dates import end_of_day, local_date
 from profploeg.programmes.models import Programme, Round
 from profploeg.showcase.figures import showcase_figures
-from profploeg.trajectories import monitor as monitor_module
 from profploeg.trajectories.models import Assignment, Trajectory
-from profploeg.trajectories.monitor import BudgetMonitor, Group, Line, budget_monitor
+from profploeg.trajectories.monitor import BudgetMonitor, Group, Line, State, budget_monitor
 
 from .filters import ReportFilter
 from .schema import (
@@ -40,16 +38,7 @@ from .schema import (
 Status = Application.Status
 ZERO = Decimal("0")
 ENDED = (Trajectory.Status.COMPLETED, Trajectory.Status.STOPPED)
-STATE_LABELS = {
-    **dict(Trajectory.Status.choices),
-    "overdue": gettext_lazy("Overdue"),
-    "inactive": gettext_lazy("Inactive"),
-}
-# Until the budget monitor states its own definition.
-COMMITTED_FALLBACK = gettext_lazy(
-    "Committed: for a running or planned trajectory, its planned person-days at each assigned "
-    "expert's day rate in force on the date; for a completed or stopped one, what it consumed."
-)
+STATE_LABELS = State.LABELS
 
 
 def applications_on(programme: Programme, as_of: datetime.date):
@@ -68,20 +57,16 @@ def applications_on(programme: Programme, as_of: datetime.date):
 
 
 def line_state(line: Line) -> str:
-    """The trajectory on the date: its status, or the monitor's overdue/inactive when it says."""
-    return getattr(line, "state", None) or line.status
+    """The trajectory on the date, as the budget monitor flags it (overdue, inactive...)."""
+    return line.state
 
 
 def line_p50(line: Line) -> datetime.date | None:
-    if line.status in ENDED:
-        return line.ended_on
-    return getattr(line, "expected_end_p50", None) or line.expected_completion
+    return line.expected_end_p50
 
 
 def line_p80(line: Line) -> datetime.date | None:
-    if line.status in ENDED:
-        return line.ended_on
-    return getattr(line, "expected_end_p80", None) or line_p50(line)
+    return line.expected_end_p80
 
 
 def municipality_row(
@@ -113,10 +98,13 @@ def municipality_row(
         if guided and line.status == Trajectory.Status.COMPLETED
         else None,
         stopped_on=line.ended_on if guided and line.status == Trajectory.Status.STOPPED else None,
-        overdue_days=(getattr(line, "overdue_days", 0) or 0) if guided else 0,
-        last_activity=getattr(line, "last_activity", None) if guided else None,
+        overdue_days=line.overdue_days if guided else 0,
+        inactive=line.inactive if guided else False,
+        last_activity=line.last_activity if guided else None,
         expected_completion_p50=line_p50(line) if guided else None,
         expected_completion_p80=line_p80(line) if guided else None,
+        expected_end_set_by_staff=guided and line.expected_end_override is not None,
+        expected_end_reason=line.expected_end_override_reason if guided else "",
         experts=experts if guided else [],
         person_days_planned=line.planned_days if guided else ZERO,
         person_days_consumed=line.consumed_days if guided else ZERO,
@@ -143,7 +131,8 @@ def guidance_figures(rows: list[ReportMunicipality], lines: list[Line], group: G
     figures = {
         "trajectories_started": started,
         "trajectories_running": started - ended,
-        "trajectories_overdue": sum(line_state(line) == "overdue" for line in lines),
+        "trajectories_overdue": sum(line_state(line) == State.OVERDUE for line in lines),
+        "trajectories_inactive": sum(line.inactive and line.is_open for line in lines),
         "trajectories_completed": sum(line.status == Trajectory.Status.COMPLETED for line in lines),
         "trajectories_stopped": sum(line.status == Trajectory.Status.STOPPED for line in lines),
         "expected_completion_p50": max(p50, default=None),
@@ -183,8 +172,7 @@ def experts_by_trajectory(
 
 
 def budget_figures(monitor: BudgetMonitor) -> ReportBudget:
-    lines = monitor.lines
-    drivers = getattr(monitor, "completion_drivers", None) or []
+    reference = monitor.reference
     return ReportBudget(
         total_eur=monitor.total_eur,
         committed_eur=monitor.totals.committed_eur,
@@ -193,18 +181,16 @@ def budget_figures(monitor: BudgetMonitor) -> ReportBudget:
         forecast_at_completion_eur=monitor.forecast_at_completion_eur,
         forecast_exceeds_total=monitor.forecast_exceeds_total,
         room_in_average_trajectories=monitor.room_in_average_trajectories,
-        committed_definition=str(
-            getattr(monitor_module, "COMMITTED_DEFINITION", None) or COMMITTED_FALLBACK
-        ),
-        trajectories_overdue=sum(line_state(line) == "overdue" for line in lines),
-        trajectories_inactive=sum(
-            bool(getattr(line, "inactive", False)) or line_state(line) == "inactive"
-            for line in lines
-        ),
-        completion_p50=getattr(monitor, "completion_p50", None) or monitor.expected_completion,
-        completion_p80=getattr(monitor, "completion_p80", None)
-        or max((day for day in map(line_p80, lines) if day), default=None),
-        completion_drivers=[getattr(d, "municipality", None) or str(d) for d in drivers],
+        committed_definition=monitor.committed_definition,
+        trajectories_overdue=monitor.overdue_count,
+        trajectories_inactive=monitor.inactive_count,
+        completion_p50=monitor.completion_p50,
+        completion_p80=monitor.completion_p80,
+        completion_drivers=[line.municipality for line in monitor.completion_drivers],
+        completion_method=monitor.completion_explanation,
+        reference_trajectories=reference.size,
+        reference_ratio_p50=reference.ratio_p50,
+        reference_ratio_p80=reference.ratio_p80,
     )
 
 

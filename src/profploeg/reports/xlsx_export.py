@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from profploeg.lib.spreadsheets import append_row
 
 from .schema import StatusReport
+from .status import over_capacity_text
 from .tables import MUNICIPALITY_COLUMNS, ROUND_COLUMNS, Column, cell, present
 
 FORMATS = {
@@ -90,7 +91,10 @@ def write_programme(sheet: Worksheet, report: StatusReport) -> None:
         (_("All completed by (median)"), budget.completion_p50, FORMATS["date"]),
         (_("All completed by (cautious)"), budget.completion_p80, FORMATS["date"]),
         (_("Committed means"), budget.committed_definition, None),
+        (_("How completion is forecast"), budget.completion_method, None),
     ]
+    if capacity.over_capacity:
+        rows.insert(6, (over_capacity_text(capacity.over_capacity), capacity.over_capacity, None))
     for session in report.info_sessions:
         rows.append(
             (

@@ -861,7 +861,12 @@ def rate_on(expert: Expert, day: datetime.date) -> Decimal:
 
 
 def entry_problems(
-    *, expert: Expert, trajectory: Trajectory, day: datetime.date, days: Decimal
+    *,
+    expert: Expert,
+    trajectory: Trajectory,
+    day: datetime.date,
+    days: Decimal,
+    within_offer: bool = True,
 ) -> list[str]:
     """What is wrong with one entry on its own (the 1-day total is checked by the caller)."""
     problems = []
@@ -887,7 +892,8 @@ def entry_problems(
             _("%(expert)s is not assigned to %(trajectory)s")
             % {"expert": expert.name, "trajectory": trajectory}
         )
-    problems += outside_the_offer(trajectory, day)
+    if within_offer:
+        problems += outside_the_offer(trajectory, day)
     return problems
 
 
@@ -1026,8 +1032,13 @@ def correct_person_days(
     entry = PersonDayEntry.objects.select_related("trajectory", "expert").get(pk=entry.pk)
     new_day = day or entry.date
     new_days = days if days is not None else entry.days
+    # A correction that keeps the date does not move the day outside the offer.
     problems = entry_problems(
-        expert=entry.expert, trajectory=entry.trajectory, day=new_day, days=new_days
+        expert=entry.expert,
+        trajectory=entry.trajectory,
+        day=new_day,
+        days=new_days,
+        within_offer=new_day != entry.date,
     )
     if problems:
         raise ValidationError(capitalise("; ".join(problems)) + ".")

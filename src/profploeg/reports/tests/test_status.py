@@ -3,6 +3,7 @@ import datetime
 import io
 import json
 
+import openpyxl
 from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
@@ -12,6 +13,7 @@ from django.urls import reverse
 from profploeg.applications.models import Application
 from profploeg.lib.dates import at_brussels
 from profploeg.programmes.models import Programme
+from profploeg.reports import exports
 from profploeg.reports.document import answer_document
 from profploeg.reports.status import status_report
 from profploeg.reports.tests.test_map import load as load_boundaries
@@ -181,6 +183,9 @@ class CapacityTests(BaseTestCase):
             if hasattr(block, "text")
         )
         self.assertIn("1 boven de capaciteit van 1", text)
+        workbook = openpyxl.load_workbook(io.BytesIO(exports.render(report, "xlsx")))
+        labels = [row[0] for row in workbook.worksheets[1].iter_rows(values_only=True)]
+        self.assertIn("1 over capacity", labels)
         self.client.login(username="sam", password=PASSWORD)
         page = self.client.get(reverse("reports:status", args=[self.programme.pk]))
         self.assertContains(page, "1 over capacity")

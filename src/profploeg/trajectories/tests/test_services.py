@@ -590,3 +590,16 @@ class RegistrationOutsideTheOfferTests(TrajectoryTestCase):
         )
         with self.assertRaisesMessage(ValidationError, "Row 2: 2023-01-15 is more than 90 days"):
             services.import_person_days(by=self.staff, expert=self.eva, rows=[row])
+
+    def test_staff_correct_an_old_entry_on_its_own_date_after_the_offer_ended(self):
+        entry = self.register_on(D(2022, 6, 1))
+        self.offer.valid_until = D(2022, 5, 31)
+        self.offer.save()
+        corrected = services.correct_person_days(
+            by=self.staff, entry=entry, reason="Halve dag", days=Decimal("0.5")
+        )
+        self.assertEqual(corrected.days, Decimal("0.5"))
+        with self.assertRaisesMessage(ValidationError, "after the offer's validity"):
+            services.correct_person_days(
+                by=self.staff, entry=entry, reason="Andere dag", day=D(2022, 6, 2)
+            )
