@@ -12,6 +12,7 @@ def register(api: NinjaAPI) -> None:
         municipalities,
         person_days,
         programmes,
+        setup,  # noqa: F401  (adds the set-up operations to the programmes and budget routers)
         showcase,
         trajectories,
         users,

@@ -29,6 +29,7 @@ from .access import require_roles
 
 router = Router(tags=["programmes"])
 
+
 class ProgrammeOut(Schema):
     id: int
     title: str
