@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from profploeg.accounts.models import User
 from profploeg.applications.models import Application, Message, Referral, Transition
-from profploeg.demo import applications, showcase, trajectories
+from profploeg.demo.load import load_demo
 from profploeg.evaluations.models import (
     Answer,
     Indicator,
@@ -122,9 +122,8 @@ class RoundTripTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.programme = applications.load_seed_programme()
-        trajectories.load_trajectories(cls.programme)
-        showcase.load_showcase(cls.programme)
+        # The whole demo: rounds 1 to 3, guidance, evaluations, De Vitrine and an open call.
+        cls.programme = load_demo()
         cls.staff = User.objects.get(username="vlaio")
 
     def test_demo_round_trips_through_the_workbook_with_identical_figures(self):
