@@ -680,9 +680,7 @@ class StatusReportSchemaTests(GuidanceTestCase):
     def assertDescribed(self, text: str):
         openapi = self.client.get("/api/openapi.json").json()
         components = openapi["components"]["schemas"]
-        self.assertEqual(
-            undescribed(json.loads(text), components["StatusReport"], components), []
-        )
+        self.assertEqual(undescribed(json.loads(text), components["StatusReport"], components), [])
 
     def test_the_guidance_figures_are_the_clis_bytes_and_all_described(self):
         cli, api = self.report()
