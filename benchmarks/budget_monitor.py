@@ -110,7 +110,7 @@ def main() -> None:
     for size in SIZES:
         start = time.perf_counter()
         programme = make_programme(size, municipalities, staff)
-        load_trajectories(programme, scale=size, seed=size)
+        load_trajectories(programme, scale=size, seed=size, through_services=False)
         generated = time.perf_counter() - start
         trajectories = Trajectory.objects.in_programme(programme).count()
         entries = PersonDayEntry.objects.filter(

@@ -1,8 +1,11 @@
-"""The programme of the seed document: the 2021 call, its webinar, two rounds and 85 applications.
+"""The programme of the seed document: the 2021 call, its webinar, two rounds and 85 applications,
+and the third round of 2022.
 
 Figures follow the minister's answer: round 1 had 35 applications by 13 August 2021, one
 inadmissible and one deferred (both followed up by their province, both re-applied); two arrived
-after 13 August and went into round 2; round 2 had 50 applications, all admissible and accepted."""
+after 13 August and went into round 2; round 2 had 50 applications, all admissible and accepted.
+In May 2022 the offer grew for about 30 more municipalities: round 3 (June to September 2022)
+takes 30 new ones, accepted once the amended offer is in force."""
 
 import datetime
 import random
@@ -15,6 +18,7 @@ from profploeg.applications import services
 from profploeg.applications.models import Application, Referral
 from profploeg.lib.dates import at_brussels
 from profploeg.municipalities.models import Municipality
+from profploeg.programmes import services as programme_services
 from profploeg.programmes.models import InfoSession, Programme, Round, Theme
 
 SEED_TITLE = "Profploeg: begeleiding voor bedrijvige kernen"
@@ -336,6 +340,51 @@ def load_seed_programme() -> Programme:
         )
         decide(application, Application.Status.ACCEPTED, staff, datetime.date(2021, 12, 10))
     return programme
+
+
+THIRD_ROUND_OPENS = datetime.date(2022, 6, 1)
+THIRD_ROUND_DEADLINE = datetime.date(2022, 9, 16)
+
+
+def load_third_round(programme: Programme) -> Round:
+    """Round 3 of the seed programme: 30 municipalities that had not applied before, all admitted
+    and accepted in October 2022, within the capacity of the offer amended in May 2022."""
+    existing = programme.rounds.filter(number=3).first()
+    if existing:
+        return existing
+    rng = random.Random(2022)
+    staff = User.objects.get(username="vlaio")
+    themes = {theme.slug: theme for theme in Theme.objects.all()}
+    round_ = programme_services.add_round(
+        programme=programme, by=staff, opens_on=THIRD_ROUND_OPENS, deadline=THIRD_ROUND_DEADLINE
+    )
+    applied = {
+        municipality.current.pk
+        for municipality in Municipality.objects.filter(
+            applications__round__programme=programme
+        ).select_related("merged_into")
+    }
+    candidates = [
+        m
+        for m in Municipality.objects.valid_on(THIRD_ROUND_OPENS)
+        .select_related("province", "merged_into")
+        .order_by("refnis")
+        if m.current.pk not in applied
+    ]
+    received = moments(THIRD_ROUND_OPENS, THIRD_ROUND_DEADLINE, 30, rng)
+    new = [
+        submit(programme, municipality, staff, when, rng, themes)
+        for municipality, when in zip(rng.sample(candidates, 30), received, strict=True)
+    ]
+    for i, application in enumerate(new):
+        decide(
+            application,
+            Application.Status.ADMISSIBLE,
+            staff,
+            datetime.date(2022, 9, 26) + datetime.timedelta(days=i % 5),
+        )
+        decide(application, Application.Status.ACCEPTED, staff, datetime.date(2022, 10, 14))
+    return round_
 
 
 def load_open_call() -> Programme:

@@ -1,6 +1,6 @@
 """Evaluations and De Vitrine for the seed programme: every completed trajectory got the
-completion questionnaire (most answered, some after a reminder), those completed in 2022 also
-the follow-up a year on; experts recorded outcome indicators for part of them; a handful of
+completion questionnaire (most answered, some after a reminder), those completed in 2022 and 2023
+also the follow-up in the autumn of the next year; experts recorded outcome indicators for part of them; a handful of
 cases are published, one waits for the municipality's approval and one is a draft.
 
 Deterministic (one seeded random.Random; only the link tokens are random, as they must be) and
@@ -351,9 +351,12 @@ def load_evaluations(rng: random.Random, programme: Programme, staff: User) -> l
     for trajectory in completed:
         sent_on = trajectory.ended_on + datetime.timedelta(days=1)
         invite(rng, completion, trajectory, sent_on, None, 0.82, CHANGES)
+    # The follow-up goes out each autumn to the trajectories completed the year before.
     for trajectory in completed:
         if trajectory.ended_on < D(2023, 1, 1):
             invite(rng, follow_up, trajectory, D(2023, 11, 6), staff, 0.62, FOLLOW_UP_CHANGES)
+        elif trajectory.ended_on < D(2024, 1, 1):
+            invite(rng, follow_up, trajectory, D(2024, 10, 7), staff, 0.62, FOLLOW_UP_CHANGES)
     if not Indicator.objects.filter(trajectory__in=completed).exists():
         indicators = []
         for trajectory in completed:

@@ -1,25 +1,32 @@
 """The profploeg at work on the seed programme: the consortium, the offer and its May 2022
-amendment, intakes, trajectories and person-days through 2022 and 2023.
+amendment, intakes, trajectories and person-days from the end of 2021 to 2024.
 
 Round 1: intakes in October 2021 (a few still to hold at the end of the year, held in January),
 guidance from early 2022. Round 2: intakes before early February 2022, starts in April 2022.
-Most trajectories complete in 2022–2023 with a closing report; a few are stopped, a few still run.
-The spend stays close to, but within, the original EUR 1.5 million; the amendment adds room for
-about 30 more municipalities.
+Round 3 (the 30 municipalities of the amendment): intakes at the end of 2022, starts until spring
+2023. A trajectory is planned for 6 to 9 months; about a third overrun their planned end by up to
+three months, a few finish early, two are stopped with a reason. Every other one completes with
+its closing report, rounds 1 and 2 by March 2023, round 3 by early 2024. The spend ends within the
+amended EUR 2.04 million, rounds 1 and 2 within the original EUR 1.5 million.
 
-Deterministic (one seeded random.Random) and fast (bulk_create); `scale` multiplies the consortium
-and the budget for the benchmark."""
+The history goes through the same services as a real agency's data (intake outcome, start,
+phases, person-days imported per expert, completion or stop, each on its own date), so it obeys
+the same rules; the moments they were recorded are then set to the days they describe.
+Deterministic (one seeded random.Random); `scale` multiplies the consortium and the budget for
+the benchmark."""
 
 import datetime
 import random
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from profploeg.accounts.models import User
 from profploeg.applications.models import Application
 from profploeg.lib.dates import at_brussels
 from profploeg.programmes.models import Programme
+from profploeg.trajectories import services
 from profploeg.trajectories.models import (
     Assignment,
     DayRate,
@@ -28,7 +35,6 @@ from profploeg.trajectories.models import (
     Intake,
     IntakeForm,
     Offer,
-    OfferAmendment,
     Organisation,
     PersonDayEntry,
     Trajectory,
@@ -36,8 +42,9 @@ from profploeg.trajectories.models import (
 )
 
 D = datetime.date
-LAST_ENTRY = D(2023, 12, 22)
 INDEXATION = D(2023, 1, 1)
+# One trajectory in fifty is stopped (two in the demo).
+STOP_EVERY = 50
 
 AREAS = [
     ("stedenbouw", "Stedenbouw en ruimtelijke planning"),
@@ -118,24 +125,30 @@ def workday(day: datetime.date) -> datetime.date:
     return day
 
 
+def workday_before(day: datetime.date) -> datetime.date:
+    while day.weekday() >= 5:
+        day -= datetime.timedelta(days=1)
+    return day
+
+
 def between(rng: random.Random, first: datetime.date, last: datetime.date) -> datetime.date:
     return first + datetime.timedelta(days=rng.randint(0, max((last - first).days, 0)))
 
 
-def half_days(value: float) -> Decimal:
-    return max(Decimal("0.5"), Decimal(round(value * 2)) / 2)
+def half_days(value: float, least: str = "0.5") -> Decimal:
+    return max(Decimal(least), Decimal(round(value * 2)) / 2)
 
 
-def load_consortium(rng: random.Random, scale: int, by: User) -> dict[str, list[Expert]]:
-    """Ten organisations with their experts (× scale) and day rates, indexed in 2023."""
+def load_consortium(rng: random.Random, scale: int, by: User) -> list[Expert]:
+    """Ten organisations with their experts (× scale) and day rates, indexed in 2023; an expert
+    that exists already is kept as it is."""
     areas = {}
     for slug, name in AREAS:
         areas[slug], _created = ExpertiseArea.objects.get_or_create(
             slug=slug, defaults={"name": name}
         )
     demo_expert = User.objects.filter(username="expert", role=User.Role.EXPERT).first()
-    by_area: dict[str, list[Expert]] = defaultdict(list)
-    rates = []
+    experts, rates = [], []
     for name, expertise, lead, people in CONSORTIUM:
         organisation, _created = Organisation.objects.get_or_create(
             name=name, defaults={"is_lead_partner": lead}
@@ -143,14 +156,21 @@ def load_consortium(rng: random.Random, scale: int, by: User) -> dict[str, list[
         for copy in range(scale):
             for person in people:
                 full_name = person if copy == 0 else f"{person} ({copy + 1})"
-                expert = Expert.objects.create(
-                    name=full_name,
-                    email=f"{full_name.split()[-1].lower().strip('()')}.{copy}@profploeg.demo",
-                    organisation=organisation,
-                    user=demo_expert if demo_expert and full_name == "Pieter Claes" else None,
-                )
-                expert.expertise_areas.set([areas[slug] for slug in expertise])
                 base = Decimal(rng.randrange(780, 1160, 10))
+                expert, created = Expert.objects.select_related("organisation").get_or_create(
+                    email=f"{person.split()[-1].lower()}.{copy}@profploeg.demo",
+                    defaults={
+                        "name": full_name,
+                        "organisation": organisation,
+                        "user": demo_expert
+                        if demo_expert and full_name == "Pieter Claes"
+                        else None,
+                    },
+                )
+                experts.append(expert)
+                if not created:
+                    continue
+                expert.expertise_areas.set([areas[slug] for slug in expertise])
                 rates += [
                     DayRate(expert=expert, valid_from=D(2021, 6, 1), rate_eur=base, created_by=by),
                     DayRate(
@@ -160,17 +180,44 @@ def load_consortium(rng: random.Random, scale: int, by: User) -> dict[str, list[
                         created_by=by,
                     ),
                 ]
-                for slug in expertise:
-                    by_area["coordination" if lead and slug == "stedenbouw" else slug].append(
-                        expert
-                    )
     DayRate.objects.bulk_create(rates)
-    return by_area
+    return experts
 
 
-def schedule(rng: random.Random, round_number: int, index: int) -> dict:
-    """When a trajectory's intake, start and end fall, by its round."""
-    if round_number % 2 == 1:
+def load_offer(programme: Programme, *, scale: int = 1) -> Offer:
+    """The consortium's offer of June 2021 (EUR 1.5 million, 83 trajectories of 17.5 person-days
+    on average), amended on 20 May 2022 for a third round (EUR 2.04 million, 113)."""
+    existing = Offer.objects.filter(programme=programme).first()
+    if existing is not None:
+        return existing
+    staff = User.objects.filter(role=User.Role.STAFF).order_by("pk").first()
+    offer = services.create_offer(
+        by=staff,
+        programme=programme,
+        total_eur=Decimal("1500000.00") * scale,
+        capacity=83 * scale,
+        average_person_days=Decimal("17.5"),
+        valid_from=D(2021, 6, 28),
+        valid_until=D(2024, 12, 31),
+    )
+    amendment = services.amend_offer(
+        by=staff,
+        offer=offer,
+        effective_on=D(2022, 5, 20),
+        total_eur=Decimal("2040000.00") * scale,
+        capacity=113 * scale,
+        reason="Beslissing van de minister: bijkomende middelen voor een derde ronde van "
+        "ongeveer 30 gemeenten.",
+    )
+    type(amendment).objects.filter(pk=amendment.pk).update(
+        recorded_at=at_brussels(D(2022, 5, 20), 16)
+    )
+    return offer
+
+
+def schedule(rng: random.Random, deadline: datetime.date, index: int) -> dict:
+    """When a trajectory's intake, start and planned end fall, by its round's deadline."""
+    if deadline <= D(2021, 9, 1):
         # Round 1: intakes in October 2021; the last few only in January 2022.
         late = index % 8 == 7
         held = workday(
@@ -183,211 +230,367 @@ def schedule(rng: random.Random, round_number: int, index: int) -> dict:
             if late
             else between(rng, D(2022, 1, 10), D(2022, 2, 11))
         )
-    else:
+    elif deadline <= D(2021, 12, 31):
         # Round 2: intakes before early February 2022, starts in April 2022.
         held = workday(between(rng, D(2021, 12, 13), D(2022, 2, 4)))
         start = workday(between(rng, D(2022, 4, 1), D(2022, 4, 29)))
+    else:
+        # Later rounds: intakes in the two to three months after the decisions, starts within
+        # four months of the intake.
+        first = deadline + datetime.timedelta(days=35)
+        held = workday(between(rng, first, first + datetime.timedelta(days=60)))
+        start = workday(
+            between(rng, held + datetime.timedelta(days=21), held + datetime.timedelta(days=120))
+        )
     return {"held": held, "start": start, "planned_end": months(start, rng.randint(6, 9))}
 
 
-def load_trajectories(programme: Programme, *, scale: int = 1, seed: int = 2022) -> Offer:
-    """The offer, the consortium and the guidance of every accepted application (idempotent)."""
-    existing = Offer.objects.filter(programme=programme).first()
-    if existing is not None:
-        return existing
-    rng = random.Random(seed)
-    staff = User.objects.filter(role=User.Role.STAFF).order_by("pk").first()
-    by_area = load_consortium(rng, scale, staff)
-    coordinators = by_area.pop("coordination")
-    specialists = [expert for experts in by_area.values() for expert in experts]
-    offer = Offer.objects.create(
-        programme=programme,
-        total_eur=Decimal("1500000.00") * scale,
-        capacity=83 * scale,
-        average_person_days=Decimal("17.5"),
-        valid_from=D(2021, 6, 28),
-        valid_until=D(2024, 12, 31),
-    )
-    OfferAmendment.objects.create(
-        offer=offer,
-        effective_on=D(2022, 5, 20),
-        total_eur=Decimal("2040000.00") * scale,
-        capacity=113 * scale,
-        reason="Beslissing van de minister: bijkomende middelen voor een derde ronde van "
-        "ongeveer 30 gemeenten.",
-        by=staff,
-        recorded_at=at_brussels(D(2022, 5, 20), 16),
+@dataclass
+class Plan:
+    """What happens to one accepted application, decided up front so that every date is known
+    before the services record it."""
+
+    application: Application
+    held: datetime.date
+    start: datetime.date
+    planned_end: datetime.date
+    end: datetime.date
+    stop_reason: str
+    phases: list[datetime.date]
+    team: list[tuple[Expert, Decimal]]
+    question: str
+    findings: str
+    measures: str
+    entries: list[PersonDayEntry] = field(default_factory=list)
+
+
+def plan_guidance(rng: random.Random, application, index: int, experts, keep) -> Plan:
+    when = schedule(rng, application.round.deadline, index)
+    start, planned_end = when["start"], when["planned_end"]
+    stopped = index % STOP_EVERY == STOP_EVERY // 3 and application.pk not in keep
+    roll = rng.random()
+    if stopped:
+        end = workday_before(start + datetime.timedelta(days=rng.randint(55, 140)))
+    elif roll < 0.32:
+        # Overrun by up to three months: within the 90 days after the planned end in which
+        # experts may register without a new expected end.
+        end = workday_before(planned_end + datetime.timedelta(days=rng.randint(20, 85)))
+    elif roll < 0.85:
+        end = workday_before(planned_end + datetime.timedelta(days=rng.randint(-21, 14)))
+    else:
+        end = workday_before(planned_end - datetime.timedelta(days=rng.randint(22, 45)))
+    span = (end - start).days
+    if stopped:
+        phases = [start + datetime.timedelta(days=span // 2)] if rng.random() < 0.5 else []
+    else:
+        phases = [
+            start + datetime.timedelta(days=int(span * rng.uniform(0.22, 0.35))),
+            start + datetime.timedelta(days=int(span * rng.uniform(0.6, 0.75))),
+        ]
+    coordinators, organisations = experts
+    total = half_days(rng.triangular(10, 22, 19))
+    coordination = half_days(rng.uniform(2, 3.5))
+    chosen = rng.sample(sorted(organisations), 2 if rng.random() < 0.45 else 3)
+    weights = [rng.uniform(0.7, 1.3) for _ in chosen]
+    team = [(rng.choice(coordinators), coordination)]
+    for organisation, weight in zip(chosen, weights, strict=True):
+        share = float(total - coordination) * weight / sum(weights)
+        team.append((rng.choice(organisations[organisation]), half_days(share, "2")))
+    return Plan(
+        application=application,
+        held=when["held"],
+        start=start,
+        planned_end=planned_end,
+        end=end,
+        stop_reason=STOP_REASONS[index // STOP_EVERY % len(STOP_REASONS)] if stopped else "",
+        phases=phases,
+        team=team,
+        question=rng.choice(QUESTIONS),
+        findings="" if stopped else rng.choice(FINDINGS),
+        measures="" if stopped else rng.choice(MEASURES),
     )
 
+
+def load_trajectories(
+    programme: Programme, *, scale: int = 1, seed: int = 2022, through_services: bool = True
+) -> Offer:
+    """The offer, the consortium and the guidance of every accepted application that has none
+    yet (idempotent). `through_services=False` writes the same history in bulk without the
+    services' checks: the benchmark's 100x would take an hour otherwise."""
+    offer = load_offer(programme, scale=scale)
     applications = list(
         Application.objects.filter(round__programme=programme, status=Application.Status.ACCEPTED)
-        .select_related("round")
+        .exclude(intakes__isnull=False)
+        .select_related("round", "municipality")
         .order_by("round__number", "submitted_at", "pk")
     )
-    intakes, forms, trajectories, plans = [], [], [], []
-    for index, application in enumerate(applications):
-        when = schedule(rng, application.round.number, index)
-        plans.append(when)
-        intakes.append(
-            Intake(
-                application=application,
-                planned_at=at_brussels(when["held"], rng.choice([9, 10, 14])),
-                location=f"Gemeentehuis {application.municipality.name}",
-                participants="Schepen lokale economie, centrummanager, dienst omgeving",
-                status=Intake.Status.HELD,
-                uid=uuid.UUID(int=rng.getrandbits(128)),
-                held_on=when["held"],
-                agreed_question=rng.choice(QUESTIONS),
-                created_by=staff,
-            )
-        )
-        if rng.random() < 0.9:
-            scores = {f"{name}_score": rng.randint(1, 5) for name, *_ in IntakeForm.FIVE_BS}
-            forms.append(
-                IntakeForm(
-                    application=application,
-                    submitted_by=staff,
-                    submitted_at=at_brussels(when["held"] - datetime.timedelta(days=7), 11),
-                    policy_comment="Ingevuld samen met de centrummanager.",
-                    **scores,
-                )
-            )
-    Intake.objects.bulk_create(intakes, batch_size=2000)
-    IntakeForm.objects.bulk_create(forms, batch_size=2000)
-
-    outcomes = []
-    for application, intake, when in zip(applications, intakes, plans, strict=True):
-        roll = rng.random()
-        start = when["start"]
-        if roll < 0.04:
-            outcome = "stopped"
-            end = workday(start + datetime.timedelta(days=rng.randint(60, 150)))
-        elif roll < 0.14:
-            outcome = "running"
-            end = None
-        else:
-            outcome = "completed"
-            end = workday(when["planned_end"] + datetime.timedelta(days=rng.randint(0, 120)))
-            end = min(end, LAST_ENTRY)
-        outcomes.append((outcome, end))
-        trajectories.append(
-            Trajectory(
-                application=application,
-                intake=intake,
-                question=intake.agreed_question,
-                status=Trajectory.Status.RUNNING if outcome == "running" else outcome,
-                phase=3
-                if outcome == "completed"
-                else rng.choice([2, 3])
-                if outcome == "running"
-                else 1,
-                created_on=when["held"],
-                planned_start=start,
-                planned_end=when["planned_end"],
-                started_on=start,
-                ended_on=end,
-                stop_reason=rng.choice(STOP_REASONS) if outcome == "stopped" else "",
-                findings=rng.choice(FINDINGS) if outcome == "completed" else "",
-                measures=rng.choice(MEASURES) if outcome == "completed" else "",
-            )
-        )
-    Trajectory.objects.bulk_create(trajectories, batch_size=2000)
-
-    events, assignments, entries = [], [], []
+    if not applications:
+        return offer
+    rng = random.Random(seed)
+    staff = User.objects.filter(role=User.Role.STAFF).order_by("pk").first()
+    consortium = load_consortium(rng, scale, staff)
+    coordinators = [e for e in consortium if e.organisation.is_lead_partner]
+    organisations: dict[str, list[Expert]] = defaultdict(list)
+    for expert in consortium:
+        if not expert.organisation.is_lead_partner:
+            organisations[expert.organisation.name].append(expert)
+    # The demo municipality's own trajectory is completed: it has a case to approve.
+    keep = set(
+        Application.objects.filter(
+            round__programme=programme,
+            municipality__in=User.objects.filter(role=User.Role.MUNICIPALITY).values(
+                "municipality"
+            ),
+        ).values_list("pk", flat=True)
+    )
+    plans = [
+        plan_guidance(rng, application, index, (coordinators, organisations), keep)
+        for index, application in enumerate(applications)
+    ]
     used: dict[tuple[int, datetime.date], Decimal] = defaultdict(Decimal)
-    rates = {
-        (rate.expert_id, rate.valid_from): rate.rate_eur
-        for rate in DayRate.objects.filter(expert__in=coordinators + specialists)
-    }
-    for trajectory, (outcome, end) in zip(trajectories, outcomes, strict=True):
-        start = trajectory.started_on
-        events += trajectory_events(trajectory, outcome, end, staff)
-        team = [(rng.choice(coordinators), half_days(rng.uniform(2, 3)))]
-        for expert in rng.sample(specialists, rng.randint(2, 3)):
-            if expert not in (member for member, _days in team):
-                team.append((expert, half_days(rng.uniform(4.5, 8))))
-        last = end or LAST_ENTRY
-        for expert, planned in team:
-            assignments.append(
-                Assignment(
-                    trajectory=trajectory,
-                    expert=expert,
-                    planned_days=planned,
-                    assigned_on=trajectory.created_on,
-                )
+    for expert_id, day, days in PersonDayEntry.objects.filter(expert__in=consortium).values_list(
+        "expert", "date", "days"
+    ):
+        used[(expert_id, day)] += days
+    for plan in plans:
+        for expert, planned in plan.team:
+            share = rng.uniform(0.18, 0.45) if plan.stop_reason else rng.uniform(0.85, 1.1)
+            plan.entries += spread_entries(
+                rng, plan, expert, half_days(float(planned) * share), used
             )
-            share = {"completed": rng.uniform(0.85, 1.06), "stopped": rng.uniform(0.15, 0.45)}
-            target = planned * Decimal(share.get(outcome, rng.uniform(0.5, 0.85)))
-            entries += spread_entries(rng, trajectory, expert, target, start, last, used, rates)
-    TrajectoryEvent.objects.bulk_create(events, batch_size=5000)
-    Assignment.objects.bulk_create(assignments, batch_size=5000)
-    PersonDayEntry.objects.bulk_create(entries, batch_size=5000)
+    intakes = create_intakes(rng, plans, staff)
+    if through_services:
+        trajectories = record(plans, intakes, staff)
+    else:
+        trajectories = write_in_bulk(plans, intakes, staff)
+    date_records(trajectories)
     return offer
 
 
-def trajectory_events(trajectory, outcome, end, by) -> list[TrajectoryEvent]:
-    start = trajectory.started_on
-    span = ((end or LAST_ENTRY) - start).days
-    steps = [("", "planned", 1, trajectory.created_on), ("planned", "running", 1, start)]
-    if outcome != "stopped":
-        steps.append(("running", "running", 2, start + datetime.timedelta(days=span // 3)))
-        if trajectory.phase == 3:
-            steps.append(("running", "running", 3, start + datetime.timedelta(days=2 * span // 3)))
-    if end is not None:
-        steps.append(("running", outcome, trajectory.phase, end))
-    return [
-        TrajectoryEvent(
-            trajectory=trajectory,
-            from_status=frm,
-            to_status=to,
-            phase=phase,
-            effective_on=day,
-            recorded_at=at_brussels(day, 17),
-            by=by,
-            note=trajectory.stop_reason if to == "stopped" else "",
+def create_intakes(rng: random.Random, plans: list[Plan], staff: User) -> list[Intake]:
+    """The intakes as they were planned, with the coordinator invited, and the intake forms the
+    municipalities filled in the week before."""
+    intakes = Intake.objects.bulk_create(
+        [
+            Intake(
+                application=plan.application,
+                planned_at=at_brussels(plan.held, rng.choice([9, 10, 14])),
+                location=f"Gemeentehuis {plan.application.municipality.name}",
+                participants="Schepen lokale economie, centrummanager, dienst omgeving",
+                uid=uuid.UUID(int=rng.getrandbits(128)),
+                created_by=staff,
+            )
+            for plan in plans
+        ],
+        batch_size=2000,
+    )
+    Intake.experts.through.objects.bulk_create(
+        [
+            Intake.experts.through(intake_id=intake.pk, expert_id=plan.team[0][0].pk)
+            for plan, intake in zip(plans, intakes, strict=True)
+        ],
+        batch_size=2000,
+    )
+    IntakeForm.objects.bulk_create(
+        [
+            IntakeForm(
+                application=plan.application,
+                submitted_by=staff,
+                submitted_at=at_brussels(plan.held - datetime.timedelta(days=7), 11),
+                policy_comment="Ingevuld samen met de centrummanager.",
+                **{f"{name}_score": rng.randint(1, 5) for name in services.FIVE_B_NAMES},
+            )
+            for plan in plans
+            if rng.random() < 0.9
+        ],
+        batch_size=2000,
+    )
+    return intakes
+
+
+def record(plans: list[Plan], intakes: list[Intake], staff: User) -> list[Trajectory]:
+    """Record the plans through the trajectories' services, step by step on their dates: the
+    intake's outcome, the start, the phases, every expert's person-days, the end."""
+    trajectories = []
+    for plan, intake in zip(plans, intakes, strict=True):
+        trajectory = services.record_intake_outcome(
+            by=staff,
+            intake=intake,
+            held_on=plan.held,
+            agreed_question=plan.question,
+            assignments=[
+                services.PlannedAssignment(expert=expert, planned_days=days)
+                for expert, days in plan.team
+            ],
+            planned_start=plan.start,
+            planned_end=plan.planned_end,
         )
-        for frm, to, phase, day in steps
-    ]
+        trajectory = services.start_trajectory(by=staff, trajectory=trajectory, on=plan.start)
+        for day in plan.phases:
+            trajectory = services.advance_phase(by=staff, trajectory=trajectory, on=day)
+        trajectories.append(trajectory)
+    rows: dict[Expert, list[services.ImportRow]] = defaultdict(list)
+    for plan, trajectory in zip(plans, trajectories, strict=True):
+        for entry in plan.entries:
+            rows[entry.expert].append(
+                services.ImportRow(
+                    number=len(rows[entry.expert]) + 1,
+                    day=entry.date,
+                    trajectory=trajectory,
+                    days=entry.days,
+                    activity=entry.activity,
+                    note="",
+                    problems=(),
+                )
+            )
+    for expert, expert_rows in rows.items():
+        services.import_person_days(by=staff, expert=expert, rows=expert_rows)
+    for plan, trajectory in zip(plans, trajectories, strict=True):
+        if plan.stop_reason:
+            services.stop_trajectory(
+                by=staff, trajectory=trajectory, on=plan.end, reason=plan.stop_reason
+            )
+        else:
+            services.complete_trajectory(
+                by=staff,
+                trajectory=trajectory,
+                on=plan.end,
+                findings=plan.findings,
+                measures=plan.measures,
+            )
+    return trajectories
 
 
-def spread_entries(rng, trajectory, expert, target, first, last, used, rates) -> list:
+def write_in_bulk(plans: list[Plan], intakes: list[Intake], staff: User) -> list[Trajectory]:
+    """The same history as `record`, written in a few queries."""
+    for plan, intake in zip(plans, intakes, strict=True):
+        intake.status, intake.held_on, intake.agreed_question = (
+            Intake.Status.HELD,
+            plan.held,
+            plan.question,
+        )
+    Intake.objects.bulk_update(intakes, ["status", "held_on", "agreed_question"], batch_size=2000)
+    trajectories = Trajectory.objects.bulk_create(
+        [
+            Trajectory(
+                application=plan.application,
+                intake=intake,
+                question=plan.question,
+                status=Trajectory.Status.STOPPED
+                if plan.stop_reason
+                else Trajectory.Status.COMPLETED,
+                phase=1 + len(plan.phases),
+                created_on=plan.held,
+                planned_start=plan.start,
+                planned_end=plan.planned_end,
+                started_on=plan.start,
+                ended_on=plan.end,
+                stop_reason=plan.stop_reason,
+                findings=plan.findings,
+                measures=plan.measures,
+            )
+            for plan, intake in zip(plans, intakes, strict=True)
+        ],
+        batch_size=2000,
+    )
+    rates = {
+        (rate.expert_id, rate.valid_from): rate.rate_eur
+        for rate in DayRate.objects.filter(
+            expert__in={expert.pk for plan in plans for expert, _days in plan.team}
+        )
+    }
+    assignments, events, entries = [], [], []
+    for plan, trajectory in zip(plans, trajectories, strict=True):
+        assignments += [
+            Assignment(
+                trajectory=trajectory, expert=expert, planned_days=days, assigned_on=plan.held
+            )
+            for expert, days in plan.team
+        ]
+        outcome = trajectory.status
+        steps = [("", "planned", 1, plan.held), ("planned", "running", 1, plan.start)]
+        steps += [("running", "running", 2 + i, day) for i, day in enumerate(plan.phases)]
+        steps.append(("running", outcome, trajectory.phase, plan.end))
+        events += [
+            TrajectoryEvent(
+                trajectory=trajectory,
+                from_status=frm,
+                to_status=to,
+                phase=phase,
+                effective_on=day,
+                recorded_at=at_brussels(day, 17),
+                by=staff,
+                note=plan.stop_reason if to == Trajectory.Status.STOPPED else "",
+            )
+            for frm, to, phase, day in steps
+        ]
+        for entry in plan.entries:
+            entry.trajectory = trajectory
+            entry.created_by = staff
+            entry.rate_eur = rates[
+                (entry.expert.pk, INDEXATION if entry.date >= INDEXATION else D(2021, 6, 1))
+            ]
+            entries.append(entry)
+    Assignment.objects.bulk_create(assignments, batch_size=5000)
+    TrajectoryEvent.objects.bulk_create(events, batch_size=5000)
+    PersonDayEntry.objects.bulk_create(entries, batch_size=5000)
+    return trajectories
+
+
+def date_records(trajectories: list[Trajectory]) -> None:
+    """Each record was made on the day it describes (the services stamp today)."""
+    events = list(TrajectoryEvent.objects.filter(trajectory__in=trajectories))
+    for event in events:
+        event.recorded_at = at_brussels(event.effective_on, 17)
+    TrajectoryEvent.objects.bulk_update(events, ["recorded_at"], batch_size=2000)
+    entries = list(PersonDayEntry.objects.filter(trajectory__in=trajectories))
+    for entry in entries:
+        entry.created_at = at_brussels(entry.date, 18)
+    PersonDayEntry.objects.bulk_update(entries, ["created_at"], batch_size=2000)
+    intakes = list(Intake.objects.filter(trajectory__in=trajectories))
+    for intake in intakes:
+        intake.created_at = intake.planned_at - datetime.timedelta(days=21)
+    Intake.objects.bulk_update(intakes, ["created_at"], batch_size=2000)
+
+
+def spread_entries(rng, plan: Plan, expert: Expert, target: Decimal, used) -> list:
     """Half and whole days over the trajectory's working days, never more than one day per
-    expert per date over all trajectories; activities follow the method's phases."""
-    entries, total, span = [], Decimal("0"), max((last - first).days, 1)
-    attempts = 0
+    expert per date over all trajectories: the coordinator at the start and the end, the
+    specialists mostly in between; activities follow the method's phases."""
+    first, last = plan.start, plan.end
+    span = max((last - first).days, 1)
+    lead = expert.organisation.is_lead_partner
+    entries, total, attempts = [], Decimal("0"), 0
     while total < target and attempts < 400:
         attempts += 1
-        day = workday(first + datetime.timedelta(days=int(span * rng.random() ** 1.15)))
-        if day > last:
+        if lead:
+            position = rng.choice([rng.uniform(0, 0.2), rng.uniform(0.75, 1), rng.random()])
+        else:
+            position = rng.betavariate(1.6, 1.4)
+        day = workday_before(first + datetime.timedelta(days=round(span * position)))
+        if day < first:
             continue
         days = (
             Decimal("0.5")
-            if rng.random() < 0.6 or target - total <= Decimal("0.5")
+            if rng.random() < 0.55 or target - total <= Decimal("0.5")
             else Decimal("1.0")
         )
         if used[(expert.pk, day)] + days > 1:
             continue
         used[(expert.pk, day)] += days
         total += days
-        position = (day - first).days / span
-        if expert.organisation.is_lead_partner:
-            activity = "intake" if position < 0.05 else "coordination"
-        elif position < 0.25:
-            activity = rng.choice(["analysis", "field_visit"])
-        elif position < 0.8:
+        phase = sum(day >= moment for moment in plan.phases)
+        if lead:
+            activity = (
+                "intake" if day == plan.start else ("report" if phase == 2 else "coordination")
+            )
+        elif phase == 0:
+            activity = rng.choice(["analysis", "field_visit", "analysis"])
+        elif phase == 1:
             activity = rng.choice(["workshop", "analysis", "field_visit", "workshop"])
         else:
-            activity = "report"
-        rate = rates[(expert.pk, INDEXATION if day >= INDEXATION else D(2021, 6, 1))]
+            activity = rng.choice(["report", "report", "workshop"])
         entries.append(
-            PersonDayEntry(
-                expert=expert,
-                trajectory=trajectory,
-                date=day,
-                days=days,
-                activity=activity,
-                note="",
-                rate_eur=rate,
-            )
+            PersonDayEntry(expert=expert, trajectory=None, date=day, days=days, activity=activity)
         )
     return entries

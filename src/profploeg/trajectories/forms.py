@@ -133,7 +133,8 @@ class IntakeFormForm(forms.ModelForm):
         ]
         widgets = {
             f"{name}_{part}": (
-                forms.Select(choices=[(i, i) for i in range(1, 6)])
+                # A blank first choice: a score left unchosen is an error, never a silent 1.
+                forms.Select(choices=[("", "—")] + [(i, i) for i in range(1, 6)])
                 if part == "score"
                 else forms.Textarea(attrs={"rows": 2})
             )

@@ -19,6 +19,8 @@ class DemoTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.programme = applications.load_seed_programme()
+        trajectories.load_offer(cls.programme)
+        applications.load_third_round(cls.programme)
         trajectories.load_trajectories(cls.programme)
         showcase.load_showcase(cls.programme)
 

@@ -2,7 +2,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
-from profploeg.demo import applications, showcase, trajectories
+from profploeg.demo import applications
+from profploeg.demo.load import load_demo
 
 
 class Command(BaseCommand):
@@ -12,10 +13,7 @@ class Command(BaseCommand):
         # The demo replays history: its notifications are stored, not emailed.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             with transaction.atomic():
-                seed = applications.load_seed_programme()
-                trajectories.load_trajectories(seed)
-                showcase.load_showcase(seed)
-                applications.load_open_call()
+                seed = load_demo()
         self.stdout.write(self.style.SUCCESS(f"Demo loaded: {seed}"))
         self.stdout.write(
             "Log in at http://127.0.0.1:8000/ with password "
