@@ -422,6 +422,11 @@ class CapacityInForceTests(TrajectoryTestCase):
             reason="Test",
         )
         self.decide(self.submit(self.lier), Application.Status.ADMISSIBLE)
-        self.decide(Application.objects.get(municipality=self.lier), Application.Status.ACCEPTED)
+        self.decide(
+            Application.objects.get(municipality=self.lier),
+            Application.Status.ACCEPTED,
+            reason="Dringend",
+            confirm_over_capacity=True,
+        )
         response = self.client.get(reverse("programmes:detail", args=[self.programme.pk]))
         self.assertContains(response, '<div class="card over"><div class="figure">1</div>')
