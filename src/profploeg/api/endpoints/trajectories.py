@@ -415,7 +415,7 @@ def stop_trajectory(
     )
 
 
-class PlanIn(Schema):
+class AssignmentPlanIn(Schema):
     expert: Id
     planned_days: PersonDays
     on: Day | None = Field(
@@ -432,7 +432,7 @@ class PlanIn(Schema):
 def assign_expert(
     request,
     trajectory_id: Id,
-    payload: PlanIn,
+    payload: AssignmentPlanIn,
     idempotency_key: str | None = idempotency_key_header(),
 ):
     """Every change is kept with its date: the figures of earlier dates keep the plan of then."""

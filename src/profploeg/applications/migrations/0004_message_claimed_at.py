@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0003_transition_recorded_at_required'),
+        ("applications", "0003_transition_recorded_at_required"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='message',
-            name='claimed_at',
+            model_name="message",
+            name="claimed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]
