@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "profploeg.showcase",
     "profploeg.reports",
     "profploeg.api",
+    "profploeg.history",
     "profploeg.demo",
     "profploeg.operations",
     "profploeg.audit",

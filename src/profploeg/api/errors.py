@@ -7,10 +7,20 @@ Dutch without a catalogue of our own."""
 import logging
 import math
 
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
+from django.conf import settings
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 from ninja import NinjaAPI, Schema
@@ -253,6 +263,36 @@ def install_handlers(api: NinjaAPI) -> None:
             message=message,
         )
 
+    def on_unreadable_body(request, exc: Exception):
+        # Django refuses a body it cannot or will not parse (no boundary, a broken part, too
+        # many fields or files): the client's mistake, never a 500.
+        if isinstance(exc, TooManyFieldsSent):
+            message = _("The request has too many fields (at most %(limit)s).") % {
+                "limit": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+            }
+        elif isinstance(exc, TooManyFilesSent):
+            message = _("The request has too many files (at most %(limit)s).") % {
+                "limit": settings.DATA_UPLOAD_MAX_NUMBER_FILES
+            }
+        elif isinstance(exc, MultiPartParserError):
+            message = _(
+                "The multipart body could not be read: send multipart/form-data with its "
+                "boundary, as an HTTP client does by itself, or send JSON."
+            )
+        else:
+            message = _("The request body could not be read.")
+        return error_response(api, request, status=400, code="bad_request", message=message)
+
+    def on_too_large(request, exc: RequestDataTooBig):
+        return error_response(
+            api,
+            request,
+            status=413,
+            code="too_large",
+            message=_("The request body is too large (at most %(size)s MB).")
+            % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024) or 1},
+        )
+
     def on_integrity_error(request, exc: IntegrityError):
         # A database constraint caught what a concurrent request slipped past the service.
         return error_response(
@@ -284,5 +324,8 @@ def install_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(Throttled, on_throttled)
     api.add_exception_handler(IdempotencyConflict, on_idempotency_conflict)
     api.add_exception_handler(HttpError, on_http_error)
+    api.add_exception_handler(MultiPartParserError, on_unreadable_body)
+    api.add_exception_handler(SuspiciousOperation, on_unreadable_body)
+    api.add_exception_handler(RequestDataTooBig, on_too_large)
     api.add_exception_handler(IntegrityError, on_integrity_error)
     api.add_exception_handler(Exception, on_unexpected)

@@ -141,6 +141,13 @@ class DecisionForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # A withdrawal cannot be undone: one click must not do it.
+    confirm = forms.BooleanField(
+        label=_(
+            "I confirm: withdraw this application. It cannot be undone; the municipality can "
+            "apply again while the call is open."
+        )
+    )
 
 
 class RecordWithdrawalForm(forms.Form):

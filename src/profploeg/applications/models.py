@@ -251,6 +251,8 @@ class Message(models.Model):
     subject = models.CharField(max_length=200)
     body = models.TextField()
     created_at = models.DateTimeField()
+    # Set by the task that is sending it; a claim older than lib.delivery.CLAIM_TTL has expired.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,23 +1,22 @@
-from django.core.mail import send_mail
-from django.utils import timezone
+from django.core.mail import EmailMessage
 from django_tasks import task
+
+from profploeg.lib.delivery import deliver, message_id
+
+
+def send_email(message) -> None:
+    EmailMessage(
+        message.subject,
+        message.body,
+        None,
+        [message.recipient_email],
+        headers={"Message-ID": message_id("message", message.pk)},
+    ).send()
 
 
 @task()
 def send_message(message_id: int) -> bool:
-    """Email a stored message, at most once: the row is claimed before the mail goes out."""
+    """Email a stored message at least once (see lib/delivery.py)."""
     from .models import Message
 
-    claimed = Message.objects.filter(pk=message_id, sent_at__isnull=True).update(
-        sent_at=timezone.now()
-    )
-    if not claimed:
-        return False
-    message = Message.objects.get(pk=message_id)
-    try:
-        send_mail(message.subject, message.body, None, [message.recipient_email])
-    except Exception:
-        # Release the claim so that a retry can send it.
-        Message.objects.filter(pk=message_id).update(sent_at=None)
-        raise
-    return True
+    return deliver(Message, message_id, send_email)

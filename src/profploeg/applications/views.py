@@ -321,7 +321,13 @@ def withdraw(request, pk: int):
     if request.user.role == User.Role.STAFF:
         return record_withdrawal(request, application)
     form = WithdrawForm(request.POST)
-    version = form.cleaned_data["version"] if form.is_valid() else -1
+    if not form.is_valid():
+        if "confirm" in form.errors:
+            messages.error(request, _("Tick the box to confirm the withdrawal; nothing changed."))
+            return redirect("applications:detail", application.pk)
+        version = -1
+    else:
+        version = form.cleaned_data["version"]
     try:
         services.change_status(
             application=application,

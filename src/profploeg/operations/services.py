@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from profploeg.applications.models import Message
 from profploeg.applications.tasks import send_message
+from profploeg.lib.delivery import claimable
 from profploeg.trajectories.models import IntakeNotice
 from profploeg.trajectories.tasks import send_intake_notice
 
@@ -15,16 +16,16 @@ def retry_unsent_notifications(
 ) -> dict[str, int]:
     """Enqueue again every message and intake notice still unsent after `older_than`.
 
-    A send that failed released its claim; a task lost with a stopped worker never claimed it.
-    Each task claims its row before sending, so a retry never sends anything twice."""
-    cutoff = (now or timezone.now()) - older_than
+    A send that failed released its claim; a task lost with a stopped worker never claimed it,
+    or left a claim that has expired (lib/delivery.py): both are enqueued again. A live claim is
+    left alone, so two retries never send one message twice at the same time."""
+    now = now or timezone.now()
+    cutoff = now - older_than
     messages = list(
-        Message.objects.filter(sent_at__isnull=True, created_at__lte=cutoff).values_list(
-            "pk", flat=True
-        )
+        Message.objects.filter(claimable(now), created_at__lte=cutoff).values_list("pk", flat=True)
     )
     notices = list(
-        IntakeNotice.objects.filter(sent_at__isnull=True, created_at__lte=cutoff).values_list(
+        IntakeNotice.objects.filter(claimable(now), created_at__lte=cutoff).values_list(
             "pk", flat=True
         )
     )

@@ -66,3 +66,13 @@ class InfoSessionForm(ServiceForm):
     held_on = forms.DateField(label=_("Date"), widget=DateInput)
     registrations = forms.IntegerField(label=_("Registrations"), min_value=0, initial=0)
     attendees = forms.IntegerField(label=_("Attendees"), min_value=0, initial=0)
+
+
+class ThemeForm(ServiceForm):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    slug = forms.SlugField(
+        label=_("Slug"),
+        max_length=50,
+        required=False,
+        help_text=_("How filters and imports name the theme; made from the name if left empty."),
+    )

@@ -13,4 +13,6 @@ urlpatterns = [
     path("rounds/<int:round_id>/edit/", views.round_edit, name="round_edit"),
     path("<int:pk>/sessions/add/", views.session_add, name="session_add"),
     path("sessions/<int:session_id>/edit/", views.session_edit, name="session_edit"),
+    path("themes/", views.theme_list, name="themes"),
+    path("themes/<slug:slug>/edit/", views.theme_edit, name="theme_edit"),
 ]

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,8 +12,8 @@ from profploeg.accounts.permissions import role_required
 from profploeg.lib.forms import posted
 
 from . import services
-from .forms import InfoSessionForm, ProgrammeForm, RoundForm
-from .models import InfoSession, Programme, Round
+from .forms import InfoSessionForm, ProgrammeForm, RoundForm, ThemeForm
+from .models import InfoSession, Programme, Round, Theme
 
 ROUND_COUNTS = (
     "submitted_count",
@@ -175,3 +176,41 @@ def session_edit(request, session_id: int):
             return redirect("programmes:detail", session.programme_id)
     context = {"form": form, "programme": session.programme, "session": session}
     return render(request, "programmes/infosession_form.html", context)
+
+
+@role_required("staff")
+def theme_list(request):
+    """The themes an application can be about; staff add one here."""
+    form = ThemeForm(posted(request))
+    if form.is_valid():
+        try:
+            theme = services.create_theme(by=request.user, **form.cleaned_data)
+        except ValidationError as e:
+            form.add_service_error(e)
+        else:
+            messages.success(request, _("The theme “%(name)s” was added.") % {"name": theme.name})
+            return redirect("programmes:themes")
+    themes = Theme.objects.annotate(applications=Count("application")).order_by("name")
+    return render(request, "programmes/theme_list.html", {"themes": themes, "form": form})
+
+
+@role_required("staff")
+def theme_edit(request, slug: str):
+    theme = get_object_or_404(Theme, slug=slug)
+    form = ThemeForm(posted(request), initial={"name": theme.name, "slug": theme.slug})
+    if form.is_valid():
+        try:
+            services.update_theme(
+                by=request.user,
+                theme=theme,
+                name=form.cleaned_data["name"],
+                # Left empty: the slug stays.
+                slug=form.cleaned_data["slug"] or None,
+            )
+        except ValidationError as e:
+            form.add_service_error(e)
+            theme.refresh_from_db()
+        else:
+            messages.success(request, _("The theme was saved."))
+            return redirect("programmes:themes")
+    return render(request, "programmes/theme_form.html", {"form": form, "theme": theme})

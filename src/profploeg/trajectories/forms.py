@@ -6,7 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from profploeg.accounts.models import User
 
-from .models import Expert, ExpertiseArea, IntakeForm, PersonDayEntry, Trajectory
+from .models import (
+    Expert,
+    ExpertiseArea,
+    IntakeForm,
+    Organisation,
+    PersonDayEntry,
+    Trajectory,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -31,8 +38,11 @@ class ExpertForm(forms.Form):
         required=False,
         help_text=_("Lets the expert log in and register their own person-days."),
     )
-    day_rate_eur = forms.DecimalField(label=_("Day rate (EUR)"), max_digits=12, decimal_places=2)
-    rate_valid_from = forms.DateField(label=_("Rate valid from"), widget=DATE)
+    # Optional: an expert may join before their rate is agreed (the service wants both or none).
+    day_rate_eur = forms.DecimalField(
+        label=_("Day rate (EUR)"), max_digits=12, decimal_places=2, required=False
+    )
+    rate_valid_from = forms.DateField(label=_("Rate valid from"), widget=DATE, required=False)
 
 
 class DayRateForm(forms.Form):
@@ -133,7 +143,8 @@ class IntakeFormForm(forms.ModelForm):
         ]
         widgets = {
             f"{name}_{part}": (
-                forms.Select(choices=[(i, i) for i in range(1, 6)])
+                # A blank first choice: a score left unchosen is an error, never a silent 1.
+                forms.Select(choices=[("", "—")] + [(i, i) for i in range(1, 6)])
                 if part == "score"
                 else forms.Textarea(attrs={"rows": 2})
             )
@@ -202,6 +213,50 @@ class CorrectionForm(forms.Form):
 
 class AsOfForm(forms.Form):
     as_of = forms.DateField(label=_("As of"), widget=DATE, required=False)
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    is_lead_partner = forms.BooleanField(
+        label=_("Lead partner"),
+        required=False,
+        help_text=_("The one partner that coordinates the consortium."),
+    )
+
+
+class ExpertiseAreaForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    slug = forms.SlugField(
+        label=_("Slug"),
+        max_length=50,
+        required=False,
+        help_text=_("How filters name it; made from the name if left empty."),
+    )
+
+
+class ExpertEditForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("Email"), required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.order_by("name")
+    )
+    expertise_areas = forms.ModelMultipleChoiceField(
+        label=_("Expertise areas"),
+        queryset=ExpertiseArea.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    user = forms.ModelChoiceField(
+        label=_("User account"),
+        queryset=User.objects.filter(role=User.Role.EXPERT),
+        required=False,
+        help_text=_("Lets the expert log in and register their own person-days."),
+    )
+    is_active = forms.BooleanField(
+        label=_("Active"),
+        required=False,
+        help_text=_("An inactive expert keeps their days but gets no new assignments."),
+    )
 
 
 class HeldIntakeForm(IntakeOutcomeForm):

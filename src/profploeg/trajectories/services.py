@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from profploeg.accounts.models import User
@@ -83,24 +84,156 @@ def create_expert(
     *,
     by: User,
     name: str,
-    organisation: str,
-    day_rate_eur: Decimal,
-    rate_valid_from: datetime.date,
+    organisation: str | Organisation,
+    day_rate_eur: Decimal | None = None,
+    rate_valid_from: datetime.date | None = None,
     email: str = "",
     expertise_areas: Iterable[ExpertiseArea] = (),
     user: User | None = None,
 ) -> Expert:
-    """Register an expert of the consortium with a first day rate."""
+    """Register an expert of the consortium, with a first day rate if one is known."""
     require_staff(by)
     if user is not None and user.role != User.Role.EXPERT:
         raise ValidationError({"user": _("Link only a user account with the expert role.")})
-    organisation_row, _created = Organisation.objects.get_or_create(name=organisation.strip())
+    if (day_rate_eur is None) != (rate_valid_from is None):
+        field = "rate_valid_from" if rate_valid_from is None else "day_rate_eur"
+        raise ValidationError(
+            {field: _("Give a first day rate together with the date it holds from.")}
+        )
+    if not name.strip():
+        raise ValidationError({"name": _("Give the expert's name.")})
+    if isinstance(organisation, Organisation):
+        organisation_row = organisation
+    else:
+        if not organisation.strip():
+            raise ValidationError({"organisation": _("Give the expert's organisation.")})
+        organisation_row, _created = Organisation.objects.get_or_create(name=organisation.strip())
     expert = Expert(name=name.strip(), email=email, organisation=organisation_row, user=user)
     expert.full_clean()
     expert.save()
     expert.expertise_areas.set(expertise_areas)
-    set_day_rate(by=by, expert=expert, valid_from=rate_valid_from, rate_eur=day_rate_eur)
+    if day_rate_eur is not None:
+        set_day_rate(by=by, expert=expert, valid_from=rate_valid_from, rate_eur=day_rate_eur)
     return expert
+
+
+# Fields of an expert that staff may change; the day rates change through set_day_rate.
+EXPERT_FIELDS = {"name", "email", "organisation", "expertise_areas", "is_active", "user"}
+
+
+@transaction.atomic
+def update_expert(*, by: User, expert: Expert, **fields) -> Expert:
+    """Change an expert's name, email, organisation, expertise areas, login or whether they
+    are active; their day rates and registered days stay."""
+    require_staff(by)
+    unknown = set(fields) - EXPERT_FIELDS
+    if unknown:
+        raise ValidationError(
+            _("An expert has no field %(names)s.") % {"names": ", ".join(sorted(unknown))}
+        )
+    if "name" in fields:
+        if not fields["name"].strip():
+            raise ValidationError({"name": _("Give the expert's name.")})
+        expert.name = fields["name"].strip()
+    if "email" in fields:
+        expert.email = fields["email"].strip()
+    if "organisation" in fields:
+        expert.organisation = fields["organisation"]
+    if "is_active" in fields:
+        expert.is_active = fields["is_active"]
+    if "user" in fields:
+        user = fields["user"]
+        if user is not None and user.role != User.Role.EXPERT:
+            raise ValidationError({"user": _("Link only a user account with the expert role.")})
+        if user is not None and Expert.objects.filter(user=user).exclude(pk=expert.pk).exists():
+            raise ValidationError(
+                {"user": _("This user account already belongs to another expert.")}
+            )
+        expert.user = user
+    expert.full_clean()
+    expert.save()
+    if "expertise_areas" in fields:
+        expert.expertise_areas.set(fields["expertise_areas"])
+    return expert
+
+
+def check_organisation_name(name: str, organisation: Organisation | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Give the organisation's name.")})
+    taken = Organisation.objects.filter(name__iexact=name)
+    if organisation is not None:
+        taken = taken.exclude(pk=organisation.pk)
+    if taken.exists():
+        raise ValidationError(
+            {"name": _("There already is an organisation “%(name)s”.") % {"name": name}}
+        )
+    return name
+
+
+def check_one_lead_partner(organisation: Organisation) -> None:
+    """The consortium has one lead partner, who coordinates the others."""
+    lead = Organisation.objects.filter(is_lead_partner=True).exclude(pk=organisation.pk).first()
+    if organisation.is_lead_partner and lead is not None:
+        raise ValidationError(
+            {
+                "is_lead_partner": _(
+                    "%(name)s already leads the consortium: change that organisation first."
+                )
+                % {"name": lead.name}
+            }
+        )
+
+
+@transaction.atomic
+def create_organisation(*, by: User, name: str, is_lead_partner: bool = False) -> Organisation:
+    """Add a firm or institution of the consortium; names are unique whatever their case."""
+    require_staff(by)
+    organisation = Organisation(name=check_organisation_name(name), is_lead_partner=is_lead_partner)
+    check_one_lead_partner(organisation)
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def update_organisation(
+    *,
+    by: User,
+    organisation: Organisation,
+    name: str | None = None,
+    is_lead_partner: bool | None = None,
+) -> Organisation:
+    """Rename an organisation or make it (no longer) the lead partner; its experts stay."""
+    require_staff(by)
+    if name is not None:
+        organisation.name = check_organisation_name(name, organisation)
+    if is_lead_partner is not None:
+        organisation.is_lead_partner = is_lead_partner
+    check_one_lead_partner(organisation)
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def create_expertise_area(*, by: User, name: str, slug: str = "") -> ExpertiseArea:
+    """Add a field of expertise (urban planning, retail, ...); its slug names it in filters."""
+    require_staff(by)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Give the expertise area a name.")})
+    slug = slug.strip() or slugify(name)
+    if not slug:
+        raise ValidationError({"slug": _("Give a slug of letters, digits or dashes.")})
+    if ExpertiseArea.objects.filter(slug=slug).exists():
+        raise ValidationError(
+            {"slug": _("There already is an expertise area “%(slug)s”.") % {"slug": slug}}
+        )
+    area = ExpertiseArea(name=name, slug=slug)
+    area.full_clean()
+    area.save()
+    return area
 
 
 @transaction.atomic
@@ -126,6 +259,15 @@ def set_day_rate(
     )
 
 
+def check_offer_figures(*, total_eur: Decimal, capacity: int) -> None:
+    if total_eur < 0:
+        raise ValidationError({"total_eur": _("The total amount cannot be negative.")})
+    if capacity < 1:
+        raise ValidationError(
+            {"capacity": _("Plan at least one trajectory: the capacity must be more than zero.")}
+        )
+
+
 @transaction.atomic
 def create_offer(
     *,
@@ -139,6 +281,14 @@ def create_offer(
 ) -> Offer:
     """Record the consortium's offer for a programme: total amount, capacity, average trajectory."""
     require_staff(by)
+    check_offer_figures(total_eur=total_eur, capacity=capacity)
+    if valid_until is not None and valid_until < valid_from:
+        raise ValidationError(
+            {
+                "valid_until": _("The offer cannot end before it starts (%(day)s).")
+                % {"day": date_format(valid_from, "DATE_FORMAT")}
+            }
+        )
     if Offer.objects.filter(programme=programme).exists():
         raise ValidationError(
             _("%(programme)s already has an offer: amend it instead.") % {"programme": programme}
@@ -168,12 +318,22 @@ def amend_offer(
 ) -> OfferAmendment:
     """Change the offer's total and capacity from a date on; earlier dates keep the old figures."""
     require_staff(by)
+    check_offer_figures(total_eur=total_eur, capacity=capacity)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the offer changes (e.g. the decision).")})
     if effective_on < offer.valid_from:
         raise ValidationError(
             {"effective_on": _("An amendment cannot take effect before the offer itself.")}
+        )
+    if offer.valid_until is not None and effective_on > offer.valid_until:
+        raise ValidationError(
+            {
+                "effective_on": _(
+                    "The offer ends on %(day)s: an amendment cannot take effect after."
+                )
+                % {"day": date_format(offer.valid_until, "DATE_FORMAT")}
+            }
         )
     consumed = PersonDayEntry.objects.filter(
         trajectory__application__round__programme=offer.programme_id
@@ -199,7 +359,11 @@ def amend_offer(
     # The programme shows the figures in force today; the offer keeps their history.
     total_now, capacity_now = offer.in_force_on(timezone.localdate())
     programme_services.update_programme(
-        programme=offer.programme, by=by, budget_eur=total_now, capacity=capacity_now
+        programme=offer.programme,
+        by=by,
+        follow_offer=True,
+        budget_eur=total_now,
+        capacity=capacity_now,
     )
     return amendment
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import consortium_views, views
 
 app_name = "trajectories"
 
@@ -12,6 +12,14 @@ urlpatterns = [
     path("<int:pk>/<slug:step>/", views.trajectory_step, name="step"),
     path("experts/", views.expert_list, name="experts"),
     path("experts/<int:pk>/", views.expert_detail, name="expert"),
+    path("experts/<int:pk>/edit/", consortium_views.expert_edit, name="expert_edit"),
+    path("organisations/", consortium_views.organisation_list, name="organisations"),
+    path(
+        "organisations/<int:pk>/edit/",
+        consortium_views.organisation_edit,
+        name="organisation_edit",
+    ),
+    path("expertise-areas/", consortium_views.expertise_area_list, name="expertise_areas"),
     path("offer/<int:programme_pk>/", views.offer_detail, name="offer"),
     path("intakes/plan/<int:application_pk>/", views.intake_plan, name="intake_plan"),
     path("intakes/held/<int:application_pk>/", views.intake_held, name="intake_held"),

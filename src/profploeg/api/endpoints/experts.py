@@ -7,9 +7,12 @@ import datetime
 from decimal import Decimal
 from typing import Literal
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from profploeg.accounts.models import User
@@ -27,7 +30,13 @@ from profploeg.api.schemas import (
     text,
 )
 from profploeg.trajectories import services
-from profploeg.trajectories.models import Assignment, DayRate, Expert, ExpertiseArea
+from profploeg.trajectories.models import (
+    Assignment,
+    DayRate,
+    Expert,
+    ExpertiseArea,
+    Organisation,
+)
 
 from .access import require_roles
 
@@ -212,5 +221,237 @@ def add_day_rate(
             rate_eur=payload.rate_eur,
         )
         return 201, day_rate_out(rate)
+
+    return run_once(request, idempotency_key, action)
+
+
+# Setting up the consortium: organisations, expertise areas and experts (programme staff)
+
+
+class ConsortiumOrganisationOut(Schema):
+    id: int
+    name: str
+    lead_partner: bool
+    experts: int = Field(description="How many experts it has")
+
+
+class OrganisationIn(Schema):
+    name: text(200, 1)
+    lead_partner: bool = Field(False, description="The one partner coordinating the consortium")
+
+
+class OrganisationPatch(Schema):
+    name: text(200, 1) = None
+    lead_partner: bool = None
+
+
+ConsortiumOrganisationPage = page_of(ConsortiumOrganisationOut, "ConsortiumOrganisationPage")
+
+
+def organisation_out(organisation: Organisation) -> dict:
+    return {
+        "id": organisation.pk,
+        "name": organisation.name,
+        "lead_partner": organisation.is_lead_partner,
+        "experts": organisation.experts.count(),
+    }
+
+
+@router.get(
+    "/organisations",
+    response={200: ConsortiumOrganisationPage, **ERRORS},
+    summary="List the consortium's organisations (programme staff and experts)",
+)
+def list_organisations(request, page: Query[PageIn]):
+    require_roles(request.auth, *TEAM)
+    found = Organisation.objects.order_by("-is_lead_partner", "name", "pk")
+    return paginate(found, page, organisation_out)
+
+
+@router.post(
+    "/organisations",
+    response={201: ConsortiumOrganisationOut, **ERRORS},
+    summary="Add an organisation of the consortium (programme staff)",
+)
+def create_organisation(
+    request, payload: OrganisationIn, idempotency_key: str | None = idempotency_key_header()
+):
+    def action():
+        require_roles(request.auth, User.Role.STAFF)
+        organisation = services.create_organisation(
+            by=request.auth, name=payload.name, is_lead_partner=payload.lead_partner
+        )
+        return 201, organisation_out(organisation)
+
+    return run_once(request, idempotency_key, action)
+
+
+@router.patch(
+    "/organisations/{int:organisation_id}",
+    response={200: ConsortiumOrganisationOut, **ERRORS},
+    summary="Rename an organisation or change the lead partner (programme staff)",
+)
+def update_organisation(
+    request,
+    organisation_id: Id,
+    payload: OrganisationPatch,
+    idempotency_key: str | None = idempotency_key_header(),
+):
+    def action():
+        require_roles(request.auth, User.Role.STAFF)
+        organisation = get_object_or_404(Organisation, pk=organisation_id)
+        fields = payload.model_dump(exclude_unset=True)
+        services.update_organisation(
+            by=request.auth,
+            organisation=organisation,
+            name=fields.get("name"),
+            is_lead_partner=fields.get("lead_partner"),
+        )
+        return 200, organisation_out(organisation)
+
+    return run_once(request, idempotency_key, action)
+
+
+class ExpertiseAreaOut(Schema):
+    id: int
+    slug: str
+    name: str
+
+
+class ExpertiseAreaIn(Schema):
+    name: text(100, 1)
+    slug: text(50) = Field(
+        "", pattern=r"^[-a-zA-Z0-9_]*$", description="Default: made from the name"
+    )
+
+
+ExpertiseAreaPage = page_of(ExpertiseAreaOut, "ExpertiseAreaPage")
+
+
+def expertise_area_out(area: ExpertiseArea) -> dict:
+    return {"id": area.pk, "slug": area.slug, "name": area.name}
+
+
+@router.get(
+    "/expertise-areas",
+    response={200: ExpertiseAreaPage, **ERRORS},
+    summary="List the fields of expertise (programme staff and experts)",
+)
+def list_expertise_areas(request, page: Query[PageIn]):
+    require_roles(request.auth, *TEAM)
+    return paginate(ExpertiseArea.objects.order_by("name", "pk"), page, expertise_area_out)
+
+
+@router.post(
+    "/expertise-areas",
+    response={201: ExpertiseAreaOut, **ERRORS},
+    summary="Add a field of expertise (programme staff)",
+)
+def create_expertise_area(
+    request, payload: ExpertiseAreaIn, idempotency_key: str | None = idempotency_key_header()
+):
+    def action():
+        require_roles(request.auth, User.Role.STAFF)
+        area = services.create_expertise_area(by=request.auth, **payload.model_dump())
+        return 201, expertise_area_out(area)
+
+    return run_once(request, idempotency_key, action)
+
+
+class ExpertIn(Schema):
+    name: text(200, 1)
+    email: text(254) = ""
+    organisation: Id = Field(description="The organisation's id (GET /api/organisations)")
+    expertise_areas: list[text(50)] = Field([], description="Slugs of the expertise areas")
+    day_rate: DayRateIn | None = Field(None, description="A first day rate, if known")
+
+
+class ExpertPatch(Schema):
+    name: text(200, 1) = None
+    email: text(254) = None
+    organisation: Id = None
+    expertise_areas: list[text(50)] = None
+    is_active: bool = None
+
+
+def expert_references(fields: dict) -> dict:
+    """Organisation id and expertise slugs as rows; every unknown one named at once."""
+    errors = {}
+    if "organisation" in fields:
+        organisation = Organisation.objects.filter(pk=fields["organisation"]).first()
+        if organisation is None:
+            errors["organisation"] = [
+                _("There is no organisation with id %(id)s.") % {"id": fields["organisation"]}
+            ]
+        fields["organisation"] = organisation
+    if "expertise_areas" in fields:
+        slugs = fields["expertise_areas"]
+        areas = list(ExpertiseArea.objects.filter(slug__in=slugs))
+        unknown = sorted(set(slugs) - {area.slug for area in areas})
+        if unknown:
+            errors["expertise_areas"] = [
+                _("Unknown expertise area: %(slugs)s.") % {"slugs": ", ".join(unknown)}
+            ]
+        fields["expertise_areas"] = areas
+    if "email" in fields and fields["email"]:
+        try:
+            validate_email(fields["email"])
+        except ValidationError as error:
+            errors["email"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    return fields
+
+
+def one_expert(expert_id: int) -> Expert:
+    return (
+        Expert.objects.with_rate_on(timezone.localdate())
+        .select_related("organisation", "user")
+        .get(pk=expert_id)
+    )
+
+
+@router.post(
+    "/experts",
+    response={201: ExpertDetailOut, **ERRORS},
+    summary="Register an expert of the consortium, with a first day rate if known (programme staff)",
+)
+def create_expert(
+    request, payload: ExpertIn, idempotency_key: str | None = idempotency_key_header()
+):
+    def action():
+        require_roles(request.auth, User.Role.STAFF)
+        fields = expert_references(payload.model_dump(exclude={"day_rate"}))
+        rate = payload.day_rate
+        expert = services.create_expert(
+            by=request.auth,
+            **fields,
+            day_rate_eur=rate.rate_eur if rate else None,
+            rate_valid_from=rate.valid_from if rate else None,
+        )
+        return 201, expert_detail_out(one_expert(expert.pk), request.auth)
+
+    return run_once(request, idempotency_key, action)
+
+
+@router.patch(
+    "/experts/{int:expert_id}",
+    response={200: ExpertDetailOut, **ERRORS},
+    summary="Change an expert; the fields left out keep their value (programme staff)",
+)
+def update_expert(
+    request,
+    expert_id: Id,
+    payload: ExpertPatch,
+    idempotency_key: str | None = idempotency_key_header(),
+):
+    """Day rates change with POST /api/experts/{id}/day-rates, from a date on."""
+
+    def action():
+        require_roles(request.auth, User.Role.STAFF)
+        expert = get_object_or_404(Expert, pk=expert_id)
+        fields = expert_references(payload.model_dump(exclude_unset=True))
+        services.update_expert(by=request.auth, expert=expert, **fields)
+        return 200, expert_detail_out(one_expert(expert.pk), request.auth)
 
     return run_once(request, idempotency_key, action)

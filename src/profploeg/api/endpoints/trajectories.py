@@ -31,7 +31,13 @@ from profploeg.api.schemas import (
     text,
 )
 from profploeg.trajectories import services
-from profploeg.trajectories.models import Assignment, Expert, PersonDayEntry, Trajectory
+from profploeg.trajectories.models import (
+    Assignment,
+    Expert,
+    PersonDayEntry,
+    PlanChange,
+    Trajectory,
+)
 
 from .applications import ApplicantOut, applicant_out
 from .experts import ExpertRefOut, expert_ref
@@ -91,8 +97,32 @@ class EventOut(Schema):
     note: str
 
 
+class PlanChangeOut(Schema):
+    expert: ExpertRefOut
+    planned_days: Decimal
+    effective_on: datetime.date
+    reason: str
+    by: str | None
+    recorded_at: datetime.datetime
+
+
+class ExpectedEndOut(Schema):
+    expected_end: datetime.date
+    effective_on: datetime.date
+    reason: str
+    by: str | None
+    recorded_at: datetime.datetime
+
+
 class TrajectoryDetailOut(TrajectoryOut):
     events: list[EventOut] = Field(description="Its history: status and phase from a date on")
+    plan_changes: list[PlanChangeOut] = Field(
+        description="Every change of an expert's planned person-days, from a date on"
+    )
+    expected_ends: list[ExpectedEndOut] = Field(
+        description="Expected ends set by programme staff; the latest in force wins over the "
+        "budget monitor's forecast"
+    )
 
 
 TrajectoryPage = page_of(TrajectoryOut, "TrajectoryPage")
@@ -186,6 +216,31 @@ def trajectory_detail_out(trajectory: Trajectory) -> dict:
                 "note": event.note,
             }
             for event in events
+        ],
+        "plan_changes": [
+            {
+                "expert": expert_ref(change.assignment.expert),
+                "planned_days": days(change.planned_days),
+                "effective_on": change.effective_on,
+                "reason": change.reason,
+                "by": change.by.get_username() if change.by_id else None,
+                "recorded_at": change.recorded_at,
+            }
+            for change in PlanChange.objects.filter(assignment__trajectory=trajectory)
+            .select_related("assignment__expert__organisation", "by")
+            .order_by("effective_on", "recorded_at", "pk")
+        ],
+        "expected_ends": [
+            {
+                "expected_end": row.expected_end,
+                "effective_on": row.effective_on,
+                "reason": row.reason,
+                "by": row.by.get_username() if row.by_id else None,
+                "recorded_at": row.recorded_at,
+            }
+            for row in trajectory.expected_ends.select_related("by").order_by(
+                "effective_on", "recorded_at", "pk"
+            )
         ],
     }
 
@@ -360,7 +415,7 @@ def stop_trajectory(
     )
 
 
-class PlanIn(Schema):
+class AssignmentPlanIn(Schema):
     expert: Id
     planned_days: PersonDays
     on: Day | None = Field(
@@ -377,7 +432,7 @@ class PlanIn(Schema):
 def assign_expert(
     request,
     trajectory_id: Id,
-    payload: PlanIn,
+    payload: AssignmentPlanIn,
     idempotency_key: str | None = idempotency_key_header(),
 ):
     """Every change is kept with its date: the figures of earlier dates keep the plan of then."""

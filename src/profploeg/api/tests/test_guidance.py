@@ -436,6 +436,53 @@ class TrajectoryEndpointTests(GuidanceTestCase):
         )
 
 
+class PlanEndpointTests(GuidanceTestCase):
+    def test_staff_change_a_plan_from_a_date_and_the_history_is_kept(self):
+        path = f"/api/trajectories/{self.lier_trajectory.pk}/assign"
+        body = {
+            "expert": self.eva.pk,
+            "planned_days": "12.5",
+            "on": "2020-06-01",
+            "reason": "Extra",
+        }
+        response = self.post(path, body, self.staff)
+        self.assertEqual(response.status_code, 200, response.content)
+        changes = [
+            (c["expert"]["name"], c["planned_days"], c["effective_on"])
+            for c in response.json()["plan_changes"]
+        ]
+        self.assertEqual(
+            changes,
+            [
+                ("Eva Expert", "10.0", "2020-03-02"),
+                ("Ed Detail", "5.0", "2020-03-02"),
+                ("Eva Expert", "12.5", "2020-06-01"),
+            ],
+        )
+        self.assertEqual(response.json()["plan_changes"][-1]["reason"], "Extra")
+        earlier = self.post(path, {**body, "on": "2020-05-01"}, self.staff)
+        self.assertEqual(earlier.status_code, 422)
+        self.assertIn("last changed on 2020-06-01", earlier.json()["message"])
+
+    def test_an_expert_cannot_change_planned_days(self):
+        path = f"/api/trajectories/{self.lier_trajectory.pk}/assign"
+        response = self.post(path, {"expert": self.eva.pk, "planned_days": "99999.5"}, self.expert)
+        self.assertRefused(response, 403, "Only programme staff can do this.")
+
+    def test_staff_set_the_expected_end_and_it_is_shown(self):
+        path = f"/api/trajectories/{self.lier_trajectory.pk}/expected-end"
+        response = self.post(
+            path, {"expected_end": "2099-06-30", "reason": "Raad beslist later"}, self.staff
+        )
+        self.assertEqual(response.status_code, 200, response.content)
+        [row] = response.json()["expected_ends"]
+        self.assertEqual((row["expected_end"], row["reason"]), ("2099-06-30", "Raad beslist later"))
+        missing = self.post(path, {"expected_end": "2099-06-30"}, self.staff)
+        self.assertRefused(
+            missing, 422, "Say why the trajectory is expected to end then.", field="reason"
+        )
+
+
 class PersonDayEndpointTests(GuidanceTestCase):
     @classmethod
     def setUpTestData(cls):
@@ -680,9 +727,7 @@ class StatusReportSchemaTests(GuidanceTestCase):
     def assertDescribed(self, text: str):
         openapi = self.client.get("/api/openapi.json").json()
         components = openapi["components"]["schemas"]
-        self.assertEqual(
-            undescribed(json.loads(text), components["StatusReport"], components), []
-        )
+        self.assertEqual(undescribed(json.loads(text), components["StatusReport"], components), [])
 
     def test_the_guidance_figures_are_the_clis_bytes_and_all_described(self):
         cli, api = self.report()

@@ -14,7 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from profploeg.applications import services as application_services
+from profploeg.history.export import append, new_workbook, save
+from profploeg.history.layout import SHEETS_BY_KEY
 from profploeg.lib.dates import at_brussels
+from profploeg.programmes.models import InfoSession, Theme
 from profploeg.showcase.models import Case
 
 from .base import ApiTestCase, build_guidance
@@ -22,6 +25,24 @@ from .base import ApiTestCase, build_guidance
 PUBLIC = {"anonymous": 200, "alice": 200, "bob": 200, "paula": 200, "expert": 200, "staff": 200}
 ROLES = ("anonymous", "alice", "bob", "paula", "expert", "staff")
 EVERYONE = {"anonymous": 401, "alice": 200, "bob": 200, "paula": 200, "expert": 200, "staff": 200}
+
+
+def history_workbook() -> bytes:
+    """A history workbook with only its programme: every sheet, one row."""
+    book, sheets = new_workbook()
+    append(
+        sheets["programme"],
+        SHEETS_BY_KEY["programme"],
+        {
+            "title": "Kernen",
+            "published_on": datetime.date(2024, 1, 1),
+            "capacity": 5,
+            "budget_eur": 1000,
+        },
+    )
+    return save(book)
+
+
 IMPORT_CSV = "refnis;received_at;contact_name;contact_email;question\n44021;2021-08-03 10:00;C;c@gent.be;Vraag\n"
 
 
@@ -103,8 +124,131 @@ class PermissionWalkTests(ApiTestCase):
             self.application_endpoints(lier, brugge, programme, round_, new_application, staff_only)
             + self.guidance_endpoints()
             + self.evaluation_endpoints()
+            + self.setup_endpoints()
             + self.user_endpoints()
         )
+
+    def setup_endpoints(self) -> list[tuple[str, str, str, dict | None, dict]]:
+        """Programme set-up: staff only, but for the reads the pages also show others."""
+        programme, round2, eva = self.programme.pk, self.round2.pk, self.eva
+        session, _created = InfoSession.objects.get_or_create(
+            programme=self.programme, title="Infowebinar", held_on=datetime.date(2021, 6, 25)
+        )
+        theme = Theme.objects.order_by("pk").first().pk
+        staff_creates = expect(alice=403, bob=403, paula=403, expert=403, staff=201)
+        staff_changes = expect(alice=403, bob=403, paula=403, expert=403, staff=200)
+        team = expect(alice=403, bob=403, paula=403, expert=200, staff=200)
+        new_programme = {
+            "title": "Nieuw",
+            "published_on": "2021-08-01",
+            "capacity": 10,
+            "budget_eur": "1000",
+        }
+        offer = {
+            "total_eur": "1500000",
+            "capacity": 83,
+            "average_person_days": "15",
+            "valid_from": "2021-06-28",
+        }
+        dates = {"opens_on": "2022-01-01", "deadline": "2022-03-01"}
+        return [
+            ("POST", "/api/programmes", "/api/programmes", new_programme, staff_creates),
+            (
+                "PATCH",
+                "/api/programmes/{programme_id}",
+                f"/api/programmes/{programme}",
+                {"capacity": 90},
+                staff_changes,
+            ),
+            (
+                "POST",
+                "/api/programmes/{programme_id}/rounds",
+                f"/api/programmes/{programme}/rounds",
+                dates,
+                staff_creates,
+            ),
+            (
+                "PATCH",
+                "/api/rounds/{round_id}",
+                f"/api/rounds/{round2}",
+                {"deadline": "2021-11-19"},
+                staff_changes,
+            ),
+            (
+                "POST",
+                "/api/programmes/{programme_id}/info-sessions",
+                f"/api/programmes/{programme}/info-sessions",
+                {"title": "Webinar", "held_on": "2021-06-30", "attendees": 40},
+                staff_creates,
+            ),
+            (
+                "GET",
+                "/api/info-sessions/{session_id}",
+                f"/api/info-sessions/{session.pk}",
+                None,
+                EVERYONE,
+            ),
+            (
+                "PATCH",
+                "/api/info-sessions/{session_id}",
+                f"/api/info-sessions/{session.pk}",
+                {"attendees": 122},
+                staff_changes,
+            ),
+            ("GET", "/api/themes", "/api/themes", None, EVERYONE),
+            ("POST", "/api/themes", "/api/themes", {"name": "Nieuw thema"}, staff_creates),
+            (
+                "PATCH",
+                "/api/themes/{theme_id}",
+                f"/api/themes/{theme}",
+                {"name": "Ander thema"},
+                staff_changes,
+            ),
+            (
+                "POST",
+                "/api/programmes/{programme_id}/offer",
+                f"/api/programmes/{programme}/offer",
+                offer,
+                staff_creates,
+            ),
+            ("GET", "/api/organisations", "/api/organisations", None, team),
+            (
+                "POST",
+                "/api/organisations",
+                "/api/organisations",
+                {"name": "Nieuw BV"},
+                staff_creates,
+            ),
+            (
+                "PATCH",
+                "/api/organisations/{organisation_id}",
+                f"/api/organisations/{eva.organisation_id}",
+                {"name": "Stedenbouw NV"},
+                staff_changes,
+            ),
+            ("GET", "/api/expertise-areas", "/api/expertise-areas", None, team),
+            (
+                "POST",
+                "/api/expertise-areas",
+                "/api/expertise-areas",
+                {"name": "Logistiek"},
+                staff_creates,
+            ),
+            (
+                "POST",
+                "/api/experts",
+                "/api/experts",
+                {"name": "Nieuwe expert", "organisation": eva.organisation_id},
+                staff_creates,
+            ),
+            (
+                "PATCH",
+                "/api/experts/{expert_id}",
+                f"/api/experts/{eva.pk}",
+                {"email": "eva@stedenbouw.be"},
+                staff_changes,
+            ),
+        ]
 
     def user_endpoints(self) -> list[tuple[str, str, str, dict | None, dict]]:
         staff_only = expect(alice=403, bob=403, paula=403, expert=403)
@@ -259,6 +403,13 @@ class PermissionWalkTests(ApiTestCase):
                 "/api/imports/applications",
                 "/api/imports/applications",
                 {"multipart": {"programme": programme, "dry_run": "true"}, "csv": IMPORT_CSV},
+                staff_only,
+            ),
+            (
+                "POST",
+                "/api/imports/history",
+                "/api/imports/history",
+                {"multipart": {"dry_run": "true"}, "xlsx": history_workbook()},
                 staff_only,
             ),
         ]
@@ -450,10 +601,14 @@ class PermissionWalkTests(ApiTestCase):
         headers = self.headers(self.user(role))
         if method == "GET":
             return self.client.get(path, headers=headers)
+        if method == "PATCH":
+            return self.client.patch(path, body, content_type="application/json", headers=headers)
         if "multipart" in body:
             data = dict(body["multipart"])
             if "csv" in body:
                 data["file"] = SimpleUploadedFile("export.csv", body["csv"].encode())
+            if "xlsx" in body:
+                data["file"] = SimpleUploadedFile("history.xlsx", body["xlsx"])
             return self.client.post(path, data, headers=headers)
         return self.client.post(path, body, content_type="application/json", headers=headers)
 

@@ -20,6 +20,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from profploeg.lib.dates import at_brussels
+from profploeg.programmes.models import InfoSession, Theme
 
 from .base import ApiTestCase, build_guidance
 
@@ -39,6 +40,9 @@ class SchemaTests(ApiTestCase):
         super().setUpTestData()
         build_guidance(cls)
         cls.application = cls.submit_in_round_1(cls.lier)
+        cls.info_session = InfoSession.objects.create(
+            programme=cls.programme, title="Infowebinar", held_on=datetime.date(2021, 6, 25)
+        )
 
     @classmethod
     def submit_in_round_1(cls, municipality):
@@ -81,6 +85,9 @@ class SchemaTests(ApiTestCase):
             "intake_id": self.boom_intake.pk,
             "trajectory_id": self.lier_trajectory.pk,
             "entry_id": self.lier_entry.pk,
+            "session_id": self.info_session.pk,
+            "theme_id": Theme.objects.order_by("pk").first().pk,
+            "organisation_id": self.eva.organisation_id,
         }
         statuses: dict[str, int] = {}
         for result in schema.get_all_operations():

@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import time_machine
 from django.db import connection
@@ -364,7 +365,9 @@ class WithdrawAndAttachmentTests(PageTestCase):
         page = self.client.get(detail_url(application))
 
         response = self.client.post(
-            reverse("applications:withdraw", args=[application.pk]), {"version": 1}, follow=True
+            reverse("applications:withdraw", args=[application.pk]),
+            {"version": 1, "confirm": "on"},
+            follow=True,
         )
 
         self.assertContains(page, "Withdraw this application")
@@ -374,13 +377,25 @@ class WithdrawAndAttachmentTests(PageTestCase):
         self.assertContains(response, "Your application has been withdrawn.")
         self.assertNotContains(response, "Withdraw this application")
 
+    def test_a_withdrawal_needs_the_box_ticked(self):
+        application = self.submit()
+        self.client.force_login(self.alice)
+        response = self.client.post(
+            reverse("applications:withdraw", args=[application.pk]), {"version": 1}, follow=True
+        )
+        application.refresh_from_db()
+        self.assertEqual(application.status, Status.SUBMITTED)
+        self.assertContains(response, "Tick the box to confirm the withdrawal")
+
     def test_withdraw_after_admissibility_is_refused_with_a_message(self):
         application = self.submit()
         self.decide(application, Status.ADMISSIBLE)
         self.client.force_login(self.alice)
 
         response = self.client.post(
-            reverse("applications:withdraw", args=[application.pk]), {"version": 2}, follow=True
+            reverse("applications:withdraw", args=[application.pk]),
+            {"version": 2, "confirm": "on"},
+            follow=True,
         )
 
         self.assertContains(response, "An application that is admissible cannot become withdrawn.")
@@ -612,3 +627,33 @@ class ProvinceTests(PageTestCase):
 
         self.assertRedirects(response, detail_url(application))
         self.assertFalse(Referral.objects.exists())
+
+
+class GuidanceLinkTests(PageTestCase):
+    def test_application_intake_and_trajectory_link_to_each_other(self):
+        from profploeg.trajectories import services as guidance
+        from profploeg.trajectories.models import Expert, Organisation
+
+        application = self.submit()
+        self.decide(application, Status.ADMISSIBLE, at=at_brussels(datetime.date(2021, 8, 20)))
+        self.decide(application, Status.ACCEPTED, at=at_brussels(datetime.date(2021, 9, 15)))
+        expert = Expert.objects.create(
+            name="Eva Expert", organisation=Organisation.objects.create(name="Retail NV")
+        )
+        trajectory = guidance.record_held_intake(
+            by=self.staff,
+            application=application,
+            held_on=datetime.date(2021, 10, 5),
+            agreed_question="Hoe vullen we de leegstand?",
+            assignments=[guidance.PlannedAssignment(expert=expert, planned_days=Decimal("8"))],
+            planned_start=datetime.date(2022, 1, 10),
+            planned_end=datetime.date(2022, 8, 31),
+        )
+        self.client.force_login(self.alice)
+        page = self.client.get(detail_url(application))
+        self.assertContains(page, reverse("trajectories:detail", args=[trajectory.pk]))
+        self.assertContains(page, reverse("trajectories:intake", args=[trajectory.intake_id]))
+        back = self.client.get(reverse("trajectories:detail", args=[trajectory.pk]))
+        self.assertContains(back, detail_url(application))
+        intake = self.client.get(reverse("trajectories:intake", args=[trajectory.intake_id]))
+        self.assertContains(intake, detail_url(application))

@@ -67,6 +67,36 @@ class RetryTests(BaseTestCase):
         self.assertFalse(send_message.call(message_id=message.pk))
         self.assertEqual(len(mail.outbox), 1)
 
+    def test_a_worker_that_died_while_sending_loses_nothing(self):
+        message = self.submit_while_mail_is_down()
+        # A worker claimed it and died before the mail server answered: no sent_at.
+        Message.objects.filter(pk=message.pk).update(claimed_at=timezone.now())
+        later = timezone.now() + datetime.timedelta(minutes=11)
+        with time_machine.travel(later - datetime.timedelta(minutes=2), tick=False):
+            # The claim is still live: another worker may be sending it right now.
+            counts = retry_unsent_notifications(older_than=datetime.timedelta(minutes=5))
+            self.assertEqual(counts["messages"], 0)
+        with time_machine.travel(later, tick=False):
+            counts = retry_unsent_notifications(older_than=datetime.timedelta(minutes=10))
+        self.assertEqual(counts["messages"], 1)
+        self.assertEqual(len(mail.outbox), 1)
+        message.refresh_from_db()
+        self.assertIsNotNone(message.sent_at)
+
+    def test_every_attempt_carries_the_same_message_id(self):
+        message = self.submit_while_mail_is_down()
+        send_message.call(message_id=message.pk)
+        Message.objects.filter(pk=message.pk).update(sent_at=None, claimed_at=None)
+        send_message.call(message_id=message.pk)
+        ids = {sent.extra_headers["Message-ID"] for sent in mail.outbox}
+        self.assertEqual(ids, {f"<profploeg-message-{message.pk}@vlaio.be>"})
+
+    def test_a_message_is_marked_sent_only_after_the_server_accepted_it(self):
+        message = self.submit_while_mail_is_down()
+        message.refresh_from_db()
+        self.assertIsNone(message.sent_at)
+        self.assertIsNone(message.claimed_at)
+
     def test_the_command_reports_what_it_enqueued(self):
         self.submit_while_mail_is_down()
         with time_machine.travel(timezone.now() + datetime.timedelta(hours=1), tick=False):

@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from profploeg.programmes import services
-from profploeg.programmes.models import InfoSession, Programme
+from profploeg.programmes.models import InfoSession, Programme, Theme
 from profploeg.test import BaseTestCase, make_programme
 
 D = datetime.date
@@ -205,3 +205,152 @@ class ProgrammeServicesTests(BaseTestCase):
                     programme=self.programme, by=user, title="X", held_on=D(2021, 6, 25)
                 )
         self.assertFalse(InfoSession.objects.exists())
+
+
+class SetupRulesTests(BaseTestCase):
+    """Round 1 runs 28 June – 13 August 2021, round 2 1 September – 12 November 2021."""
+
+    def test_a_new_round_cannot_open_before_the_previous_deadline(self):
+        with self.assertRaises(ValidationError) as caught:
+            services.add_round(
+                programme=self.programme,
+                by=self.staff,
+                opens_on=D(2021, 11, 12),
+                deadline=D(2022, 2, 28),
+            )
+        self.assertIn("Round 2 is open until", caught.exception.message_dict["opens_on"][0])
+        self.assertEqual(self.programme.rounds.count(), 2)
+
+    def test_a_round_opening_on_its_deadline_is_refused(self):
+        with self.assertRaises(ValidationError) as caught:
+            services.add_round(
+                programme=self.programme,
+                by=self.staff,
+                opens_on=D(2022, 3, 1),
+                deadline=D(2022, 3, 1),
+            )
+        self.assertIn("after its opening date", caught.exception.message_dict["deadline"][0])
+
+    def test_a_deadline_cannot_move_onto_the_next_rounds_opening(self):
+        with self.assertRaises(ValidationError) as caught:
+            services.update_round(
+                round_=self.round1, by=self.staff, opens_on=D(2021, 6, 28), deadline=D(2021, 9, 1)
+            )
+        self.assertIn("Round 2 opens on", caught.exception.message_dict["deadline"][0])
+        self.round1.refresh_from_db()
+        self.assertEqual(self.round1.deadline, D(2021, 8, 13))
+
+    def test_a_round_cannot_open_again_before_the_previous_deadline(self):
+        with self.assertRaises(ValidationError) as caught:
+            services.update_round(
+                round_=self.round2, by=self.staff, opens_on=D(2021, 8, 1), deadline=D(2021, 11, 12)
+            )
+        self.assertIn("opens_on", caught.exception.message_dict)
+
+    def test_a_deadline_cannot_move_before_the_previous_one(self):
+        with self.assertRaises(ValidationError) as caught:
+            services.update_round(
+                round_=self.round2, by=self.staff, opens_on=D(2021, 6, 1), deadline=D(2021, 8, 1)
+            )
+        self.assertIn("2021", caught.exception.message_dict["deadline"][0])
+
+    def test_a_programme_plans_at_least_one_trajectory(self):
+        for capacity in (0, -1):
+            with self.subTest(capacity=capacity), self.assertRaises(ValidationError) as caught:
+                services.update_programme(
+                    programme=self.programme, by=self.staff, capacity=capacity
+                )
+            self.assertIn("more than zero", caught.exception.message_dict["capacity"][0])
+
+    def test_a_programme_field_that_does_not_exist_is_refused_not_ignored(self):
+        with self.assertRaises(ValidationError) as caught:
+            services.update_programme(programme=self.programme, by=self.staff, created_at=None)
+        self.assertIn("created_at", caught.exception.messages[0])
+
+    def test_an_info_session_may_have_more_attendees_than_registrations(self):
+        session = services.record_info_session(
+            programme=self.programme,
+            by=self.staff,
+            title="Infowebinar",
+            held_on=D(2021, 6, 25),
+            registrations=0,
+            attendees=122,
+        )
+        self.assertEqual((session.registrations, session.attendees), (0, 122))
+
+    def test_an_info_session_needs_a_title(self):
+        with self.assertRaises(ValidationError) as caught:
+            services.record_info_session(
+                programme=self.programme, by=self.staff, title="  ", held_on=D(2021, 6, 25)
+            )
+        self.assertIn("title", caught.exception.message_dict)
+
+    def test_an_info_session_stays_with_its_programme(self):
+        session = services.record_info_session(
+            programme=self.programme, by=self.staff, title="Webinar", held_on=D(2021, 6, 25)
+        )
+        with self.assertRaises(ValidationError):
+            services.record_info_session(
+                programme=make_programme(title="Ander"),
+                by=self.staff,
+                info_session=session,
+                title="Webinar",
+                held_on=D(2021, 6, 25),
+            )
+        session.refresh_from_db()
+        self.assertEqual(session.programme, self.programme)
+
+
+class ProgrammeWithOfferTests(BaseTestCase):
+    def test_capacity_and_budget_follow_the_offer_once_it_is_recorded(self):
+        from profploeg.trajectories import services as trajectory_services
+
+        offer = trajectory_services.create_offer(
+            by=self.staff,
+            programme=self.programme,
+            total_eur=Decimal("1500000.00"),
+            capacity=83,
+            average_person_days=Decimal("15"),
+            valid_from=D(2021, 6, 28),
+        )
+        with self.assertRaises(ValidationError) as caught:
+            services.update_programme(programme=self.programme, by=self.staff, capacity=113)
+        self.assertIn("amendment of the offer", caught.exception.message_dict["capacity"][0])
+        # The same figures, or other fields, are fine; an amendment moves them.
+        services.update_programme(
+            programme=self.programme, by=self.staff, capacity=83, title="Profploeg 2021"
+        )
+        trajectory_services.amend_offer(
+            by=self.staff,
+            offer=offer,
+            effective_on=D(2021, 7, 1),
+            total_eur=Decimal("2040000.00"),
+            capacity=113,
+            reason="Derde ronde",
+        )
+        self.programme.refresh_from_db()
+        self.assertEqual((self.programme.capacity, self.programme.title), (113, "Profploeg 2021"))
+
+
+class ThemeServicesTests(BaseTestCase):
+    def test_staff_add_a_theme_with_a_slug_from_its_name(self):
+        theme = services.create_theme(by=self.staff, name="Marktplein & kermis")
+        self.assertEqual(theme.slug, "marktplein-kermis")
+
+    def test_a_taken_slug_is_refused(self):
+        taken = Theme.objects.first()
+        with self.assertRaises(ValidationError) as caught:
+            services.create_theme(by=self.staff, name="Dubbel", slug=taken.slug)
+        self.assertIn("already", caught.exception.message_dict["slug"][0])
+
+    def test_staff_rename_a_theme_and_keep_its_slug(self):
+        theme = services.create_theme(by=self.staff, name="Markt")
+        services.update_theme(by=self.staff, theme=theme, name="Markten")
+        theme.refresh_from_db()
+        self.assertEqual((theme.name, theme.slug), ("Markten", "markt"))
+
+    def test_only_staff_add_themes(self):
+        for user in (self.expert, self.alice, self.paula):
+            with self.subTest(user=user.username), self.assertRaises(PermissionDenied):
+                services.create_theme(by=user, name="Niet van mij")
+        self.assertFalse(Theme.objects.filter(name="Niet van mij").exists())

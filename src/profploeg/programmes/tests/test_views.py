@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from profploeg.applications.models import Application
 from profploeg.lib.dates import at_brussels
 from profploeg.municipalities.models import Municipality
-from profploeg.programmes.models import InfoSession, Programme
+from profploeg.programmes.models import InfoSession, Programme, Theme
 from profploeg.test import BaseTestCase, make_programme, make_round
 from profploeg.trajectories import services as trajectory_services
 from profploeg.trajectories.tests.base import TrajectoryTestCase
@@ -385,6 +385,42 @@ class AtAGlanceTests(BaseTestCase):
         self.assertEqual(response.context["totals"]["submitted_count"], 50)
 
 
+class ThemePagesTests(BaseTestCase):
+    def test_staff_add_and_rename_a_theme_through_the_pages(self):
+        self.client.force_login(self.staff)
+        response = self.client.post(
+            reverse("programmes:themes"), {"name": "Marktplein", "slug": ""}
+        )
+        self.assertRedirects(response, reverse("programmes:themes"))
+        theme = Theme.objects.get(slug="marktplein")
+        response = self.client.post(
+            reverse("programmes:theme_edit", args=[theme.slug]),
+            {"name": "Marktpleinen", "slug": ""},
+        )
+        self.assertRedirects(response, reverse("programmes:themes"))
+        theme.refresh_from_db()
+        self.assertEqual((theme.name, theme.slug), ("Marktpleinen", "marktplein"))
+        self.assertContains(self.client.get(reverse("programmes:themes")), "Marktpleinen")
+
+    def test_a_taken_slug_shows_on_the_form(self):
+        self.client.force_login(self.staff)
+        response = self.client.post(
+            reverse("programmes:themes"), {"name": "Nog eens leegstand", "slug": "leegstand"}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("slug", response.context["form"].errors)
+
+    def test_a_round_overlapping_the_previous_one_shows_its_rule_on_the_form(self):
+        self.client.force_login(self.staff)
+        response = self.client.post(
+            reverse("programmes:round_add", args=[self.programme.pk]),
+            {"opens_on": "2021-11-01", "deadline": "2022-02-28"},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("opens_on", response.context["form"].errors)
+        self.assertEqual(self.programme.rounds.count(), 2)
+
+
 class CapacityInForceTests(TrajectoryTestCase):
     """The list and the programme page show the offer in force today, not the figures the
     programme was created with."""
@@ -418,10 +454,18 @@ class CapacityInForceTests(TrajectoryTestCase):
             offer=self.offer,
             effective_on=datetime.date(2022, 6, 1),
             total_eur=Decimal("1000.00"),
-            capacity=0,
+            capacity=1,
             reason="Test",
         )
-        self.decide(self.submit(self.lier), Application.Status.ADMISSIBLE)
-        self.decide(Application.objects.get(municipality=self.lier), Application.Status.ACCEPTED)
+        # An offer covers at least one trajectory: two accepted applications are one too many.
+        for municipality in (self.lier, self.brugge):
+            application = self.submit(municipality)
+            self.decide(application, Application.Status.ADMISSIBLE)
+            self.decide(
+                application,
+                Application.Status.ACCEPTED,
+                reason="Bewust boven de capaciteit.",
+                confirm_over_capacity=municipality == self.brugge,
+            )
         response = self.client.get(reverse("programmes:detail", args=[self.programme.pk]))
         self.assertContains(response, '<div class="card over"><div class="figure">1</div>')

@@ -184,6 +184,29 @@ class HistoryTests(TrajectoryTestCase):
         self.assertEqual(later.totals.committed_eur, Decimal("38500.00"))
         self.assertEqual(later.totals.planned_days, Decimal("48.0"))
 
+    def test_a_plan_changed_today_leaves_the_status_report_of_a_year_ago_byte_identical(self):
+        from profploeg.reports.status import status_report
+
+        def report() -> str:
+            return status_report(programme=self.programme, as_of=D(2022, 3, 1)).to_json()
+
+        before = report()
+        with time_machine.travel(datetime.datetime(2023, 3, 1, 12, 0), tick=False):
+            services.assign_expert(
+                by=self.staff,
+                trajectory=self.lier_trajectory,
+                expert=self.eva,
+                planned_days=Decimal("40"),
+            )
+            services.set_expected_end(
+                by=self.staff,
+                trajectory=self.lier_trajectory,
+                expected_end=D(2023, 6, 30),
+                reason="Loopt uit",
+            )
+        self.assertEqual(report(), before)
+        self.assertIn('"person_days_planned": "10.0"', before)
+
     def test_committed_never_exceeds_the_forecast(self):
         services.set_day_rate(
             by=self.staff, expert=self.eva, valid_from=D(2022, 3, 1), rate_eur=Decimal("1200")

@@ -185,6 +185,17 @@ class IntakePageTests(TrajectoryTestCase):
         self.assertEqual(response.status_code, 302)
         self.assertEqual(IntakeForm.objects.get().policy_comment, "over policy")
 
+    def test_the_intake_form_preselects_no_score_and_requires_each(self):
+        application = self.accepted()
+        self.login(self.alice)
+        url = reverse("trajectories:intake_form", args=[application.pk])
+        page = self.client.get(url).content.decode()
+        # A browser shows the first option of a select: for every B that is "no score yet".
+        self.assertEqual(page.count('<option value="" selected>'), 5)
+        response = self.client.post(url, {"policy_score": 3})
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(IntakeForm.objects.exists())
+
     def test_other_municipality_cannot_open_the_intake_form(self):
         application = self.accepted()
         self.login(self.bob)

@@ -47,6 +47,21 @@ class Command(BaseCommand):
             help="username of the programme staff member who imports (default: the first one)",
         )
 
+        history = sub.add_parser(
+            "history",
+            help="A programme's whole history from one workbook (docs/history-workbook.md); "
+            "all rows or none.",
+        )
+        history.add_argument("file", help="an .xlsx workbook")
+        history.add_argument(
+            "--dry-run", action="store_true", help="check every row, import nothing"
+        )
+        history.add_argument(
+            "--user",
+            default=None,
+            help="username of the programme staff member who imports (default: the first one)",
+        )
+
         boundaries = sub.add_parser(
             "boundaries",
             help="Municipal boundaries for the map of the status report: GeoJSON as Statbel or "
@@ -65,6 +80,11 @@ class Command(BaseCommand):
             self.import_applications(**options)
         elif kind == "boundaries":
             self.import_boundaries(**options)
+        elif kind == "history":
+            # Imported here: history builds on every app, applications on none of it.
+            from profploeg.history.commands import import_history_file
+
+            import_history_file(self, **options)
 
     def import_boundaries(self, *, file, tolerance, **options):
         path = Path(file)
