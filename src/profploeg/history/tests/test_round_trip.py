@@ -117,6 +117,11 @@ def figures(programme: Programme, day: datetime.date) -> dict:
     }
 
 
+def report_days() -> list[datetime.date]:
+    """Before the first decisions, during the intakes, mid-guidance, and today."""
+    return [D(2021, 8, 31), D(2022, 1, 31), D(2023, 6, 30), timezone.localdate()]
+
+
 class RoundTripTests(TestCase):
     maxDiff = None
 
@@ -152,7 +157,7 @@ class RoundTripTests(TestCase):
                         trajectory.planned_end, datetime.time(17), tzinfo=BRUSSELS
                     ),
                 )
-        days = [D(2021, 8, 31), D(2022, 1, 31), D(2023, 6, 30), timezone.localdate()]
+        days = report_days()
         before = {day: figures(self.programme, day) for day in days}
         content = export_history(programme=self.programme)
         wipe_programmes()
