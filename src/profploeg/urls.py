@@ -18,6 +18,7 @@ urlpatterns = [
     path("vitrine/", include("profploeg.showcase.urls")),
     path("reports/", include("profploeg.reports.urls")),
     path("api/", include("profploeg.api.urls")),
+    path("imports/history/", include("profploeg.history.urls")),
     path("imports/", include("profploeg.api.import_urls")),
     path("audit/", include("profploeg.audit.urls")),
     path("admin/", admin.site.urls),

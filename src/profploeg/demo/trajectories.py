@@ -5,8 +5,9 @@ Round 1: intakes in October 2021 (a few still to hold at the end of the year, he
 guidance from early 2022. Round 2: intakes before early February 2022, starts in April 2022.
 Round 3 (the 30 municipalities of the amendment): intakes at the end of 2022, starts until spring
 2023. A trajectory is planned for 6 to 9 months; about a third overrun their planned end by up to
-three months, a few finish early, two are stopped with a reason. Every other one completes with
-its closing report, rounds 1 and 2 by March 2023, round 3 by early 2024. The spend ends within the
+four months (staff set the expected end and give an expert extra days before the planned end
+passes), a few finish early, two are stopped with a reason. Every other one completes with its
+closing report, rounds 1 and 2 by mid-2023, round 3 by the end of 2023. The spend ends within the
 amended EUR 2.04 million, rounds 1 and 2 within the original EUR 1.5 million.
 
 The history goes through the same services as a real agency's data (intake outcome, start,
@@ -30,6 +31,7 @@ from profploeg.trajectories import services
 from profploeg.trajectories.models import (
     Assignment,
     DayRate,
+    ExpectedEnd,
     Expert,
     ExpertiseArea,
     Intake,
@@ -37,6 +39,7 @@ from profploeg.trajectories.models import (
     Offer,
     Organisation,
     PersonDayEntry,
+    PlanChange,
     Trajectory,
     TrajectoryEvent,
 )
@@ -100,6 +103,12 @@ MEASURES = [
     "leveringsvenster in de winkelstraat.",
     "Detailhandelsbeleidsplan opmaken en verankeren in het ruimtelijk uitvoeringsplan; "
     "centrummanager aanstellen.",
+]
+# Why staff expect a trajectory to end later than planned, and give an expert more days.
+LATE_REASONS = [
+    "De gemeenteraad behandelt het actieplan pas na het zomerreces; de slotpresentatie schuift op.",
+    "Op vraag van de gemeente een bijkomende werksessie met de handelaars en eigenaars.",
+    "De bevraging van de bezoekers loopt langer dan gepland; de analyse volgt erna.",
 ]
 STOP_REASONS = [
     "Het bestuur legt andere prioriteiten na de fusiebeslissing; de vraag wordt later herbekeken.",
@@ -261,6 +270,9 @@ class Plan:
     question: str
     findings: str
     measures: str
+    # Staff's expected end (from, until, why) and an expert's extra days from the same date.
+    extension: tuple[datetime.date, datetime.date, str] | None = None
+    extra_days: tuple[Expert, Decimal] | None = None
     entries: list[PersonDayEntry] = field(default_factory=list)
 
 
@@ -272,9 +284,9 @@ def plan_guidance(rng: random.Random, application, index: int, experts, keep) ->
     if stopped:
         end = workday_before(start + datetime.timedelta(days=rng.randint(55, 140)))
     elif roll < 0.32:
-        # Overrun by up to three months: within the 90 days after the planned end in which
-        # experts may register without a new expected end.
-        end = workday_before(planned_end + datetime.timedelta(days=rng.randint(20, 85)))
+        # Overrun by up to four months; staff set the expected end before the planned one
+        # passes (registrations more than 90 days after the planned end need it).
+        end = workday_before(planned_end + datetime.timedelta(days=rng.randint(20, 115)))
     elif roll < 0.85:
         end = workday_before(planned_end + datetime.timedelta(days=rng.randint(-21, 14)))
     else:
@@ -296,6 +308,13 @@ def plan_guidance(rng: random.Random, application, index: int, experts, keep) ->
     for organisation, weight in zip(chosen, weights, strict=True):
         share = float(total - coordination) * weight / sum(weights)
         team.append((rng.choice(organisations[organisation]), half_days(share, "2")))
+    extension = extra_days = None
+    if not stopped and (end - planned_end).days > 30:
+        noticed = workday_before(planned_end - datetime.timedelta(days=rng.randint(0, 20)))
+        expected = end + datetime.timedelta(days=rng.randint(0, 14))
+        extension = (noticed, expected, rng.choice(LATE_REASONS))
+        expert, days = team[rng.randrange(1, len(team))]
+        extra_days = (expert, days + rng.choice([Decimal("1"), Decimal("1.5"), Decimal("2")]))
     return Plan(
         application=application,
         held=when["held"],
@@ -308,6 +327,8 @@ def plan_guidance(rng: random.Random, application, index: int, experts, keep) ->
         question=rng.choice(QUESTIONS),
         findings="" if stopped else rng.choice(FINDINGS),
         measures="" if stopped else rng.choice(MEASURES),
+        extension=extension,
+        extra_days=extra_days,
     )
 
 
@@ -354,6 +375,8 @@ def load_trajectories(
         used[(expert_id, day)] += days
     for plan in plans:
         for expert, planned in plan.team:
+            if plan.extra_days and plan.extra_days[0] == expert:
+                planned = plan.extra_days[1]
             share = rng.uniform(0.18, 0.45) if plan.stop_reason else rng.uniform(0.85, 1.1)
             plan.entries += spread_entries(
                 rng, plan, expert, half_days(float(planned) * share), used
@@ -410,7 +433,8 @@ def create_intakes(rng: random.Random, plans: list[Plan], staff: User) -> list[I
 
 def record(plans: list[Plan], intakes: list[Intake], staff: User) -> list[Trajectory]:
     """Record the plans through the trajectories' services, step by step on their dates: the
-    intake's outcome, the start, the phases, every expert's person-days, the end."""
+    intake's outcome, the start, the phases, a later expected end with an expert's extra days,
+    every expert's person-days, the end."""
     trajectories = []
     for plan, intake in zip(plans, intakes, strict=True):
         trajectory = services.record_intake_outcome(
@@ -428,6 +452,20 @@ def record(plans: list[Plan], intakes: list[Intake], staff: User) -> list[Trajec
         trajectory = services.start_trajectory(by=staff, trajectory=trajectory, on=plan.start)
         for day in plan.phases:
             trajectory = services.advance_phase(by=staff, trajectory=trajectory, on=day)
+        if plan.extension:
+            noticed, expected, reason = plan.extension
+            services.set_expected_end(
+                by=staff, trajectory=trajectory, expected_end=expected, reason=reason, on=noticed
+            )
+            expert, days = plan.extra_days
+            services.assign_expert(
+                by=staff,
+                trajectory=trajectory,
+                expert=expert,
+                planned_days=days,
+                on=noticed,
+                reason=reason,
+            )
         trajectories.append(trajectory)
     rows: dict[Expert, list[services.ImportRow]] = defaultdict(list)
     for plan, trajectory in zip(plans, trajectories, strict=True):
@@ -499,14 +537,32 @@ def write_in_bulk(plans: list[Plan], intakes: list[Intake], staff: User) -> list
             expert__in={expert.pk for plan in plans for expert, _days in plan.team}
         )
     }
-    assignments, events, entries = [], [], []
+    assignments, changes, expected_ends, events, entries = [], [], [], [], []
     for plan, trajectory in zip(plans, trajectories, strict=True):
-        assignments += [
-            Assignment(
-                trajectory=trajectory, expert=expert, planned_days=days, assigned_on=plan.held
+        extra_expert, extra = plan.extra_days or (None, None)
+        for expert, days in plan.team:
+            assignment = Assignment(
+                trajectory=trajectory,
+                expert=expert,
+                planned_days=extra if expert == extra_expert else days,
+                assigned_on=plan.held,
             )
-            for expert, days in plan.team
-        ]
+            assignments.append(assignment)
+            changes.append((assignment, days, plan.held, "Intake held"))
+            if expert == extra_expert:
+                changes.append((assignment, extra, plan.extension[0], plan.extension[2]))
+        if plan.extension:
+            noticed, expected, reason = plan.extension
+            expected_ends.append(
+                ExpectedEnd(
+                    trajectory=trajectory,
+                    expected_end=expected,
+                    effective_on=noticed,
+                    reason=reason,
+                    by=staff,
+                    recorded_at=at_brussels(noticed, 16),
+                )
+            )
         outcome = trajectory.status
         steps = [("", "planned", 1, plan.held), ("planned", "running", 1, plan.start)]
         steps += [("running", "running", 2 + i, day) for i, day in enumerate(plan.phases)]
@@ -532,6 +588,21 @@ def write_in_bulk(plans: list[Plan], intakes: list[Intake], staff: User) -> list
             ]
             entries.append(entry)
     Assignment.objects.bulk_create(assignments, batch_size=5000)
+    PlanChange.objects.bulk_create(
+        [
+            PlanChange(
+                assignment=assignment,
+                planned_days=days,
+                effective_on=on,
+                reason=reason,
+                by=staff,
+                recorded_at=at_brussels(on, 16),
+            )
+            for assignment, days, on, reason in changes
+        ],
+        batch_size=5000,
+    )
+    ExpectedEnd.objects.bulk_create(expected_ends, batch_size=5000)
     TrajectoryEvent.objects.bulk_create(events, batch_size=5000)
     PersonDayEntry.objects.bulk_create(entries, batch_size=5000)
     return trajectories
@@ -547,6 +618,14 @@ def date_records(trajectories: list[Trajectory]) -> None:
     for entry in entries:
         entry.created_at = at_brussels(entry.date, 18)
     PersonDayEntry.objects.bulk_update(entries, ["created_at"], batch_size=2000)
+    for model, scope in (
+        (PlanChange, {"assignment__trajectory__in": trajectories}),
+        (ExpectedEnd, {"trajectory__in": trajectories}),
+    ):
+        rows = list(model.objects.filter(**scope))
+        for row in rows:
+            row.recorded_at = at_brussels(row.effective_on, 16)
+        model.objects.bulk_update(rows, ["recorded_at"], batch_size=2000)
     intakes = list(Intake.objects.filter(trajectory__in=trajectories))
     for intake in intakes:
         intake.created_at = intake.planned_at - datetime.timedelta(days=21)

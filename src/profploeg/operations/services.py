@@ -25,7 +25,7 @@ def retry_unsent_notifications(
         Message.objects.filter(claimable(now), created_at__lte=cutoff).values_list("pk", flat=True)
     )
     notices = list(
-        IntakeNotice.objects.filter(sent_at__isnull=True, created_at__lte=cutoff).values_list(
+        IntakeNotice.objects.filter(claimable(now), created_at__lte=cutoff).values_list(
             "pk", flat=True
         )
     )

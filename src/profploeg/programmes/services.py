@@ -46,8 +46,12 @@ def create_programme(
 
 
 @transaction.atomic
-def update_programme(*, programme: Programme, by: User, **fields) -> Programme:
-    """Change a programme's title, description, dates, capacity or budget."""
+def update_programme(
+    *, programme: Programme, by: User, follow_offer: bool = False, **fields
+) -> Programme:
+    """Change a programme's title, description, dates, capacity or budget; once the
+    consortium's offer is recorded, capacity and budget follow the offer (`follow_offer`: the
+    offer's own services bring them in line)."""
     require_staff(by)
     unknown = set(fields) - PROGRAMME_FIELDS
     if unknown:
@@ -56,11 +60,27 @@ def update_programme(*, programme: Programme, by: User, **fields) -> Programme:
         )
     if "capacity" in fields:
         check_capacity(fields["capacity"])
+    if not follow_offer:
+        check_not_set_by_offer(programme, fields)
     for name, value in fields.items():
         setattr(programme, name, value)
     programme.full_clean()
     programme.save()
     return programme
+
+
+def check_not_set_by_offer(programme: Programme, fields: dict) -> None:
+    changed = [
+        name
+        for name in ("capacity", "budget_eur")
+        if name in fields and fields[name] != getattr(programme, name)
+    ]
+    if changed and Programme.objects.filter(pk=programme.pk, offer__isnull=False).exists():
+        message = _(
+            "The consortium's offer sets this programme's capacity and budget: "
+            "record an amendment of the offer instead."
+        )
+        raise ValidationError({name: message for name in changed})
 
 
 def check_capacity(capacity: int) -> None:

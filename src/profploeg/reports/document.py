@@ -601,6 +601,14 @@ def completion_note(report: StatusReport) -> list[str]:
         round_.trajectories_started for round_ in report.rounds
     ):
         return []
+    if all(
+        round_.accepted == round_.trajectories_completed + round_.trajectories_stopped
+        for round_ in report.rounds
+    ):
+        return [
+            "Alle begeleidingen zijn afgerond of stopgezet, de laatste op "
+            f"{nl_date(budget.completion_p80 or budget.completion_p50)}."
+        ]
     text = (
         "Wanneer alle begeleidingen afgerond zijn, is een prognose, geen vaststaand gegeven: "
         + (

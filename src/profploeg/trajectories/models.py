@@ -299,6 +299,8 @@ class IntakeNotice(models.Model):
     sequence = models.PositiveIntegerField()
     recipients = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the task that is sending it; a claim older than lib.delivery.CLAIM_TTL has expired.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

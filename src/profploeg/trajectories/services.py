@@ -359,7 +359,11 @@ def amend_offer(
     # The programme shows the figures in force today; the offer keeps their history.
     total_now, capacity_now = offer.in_force_on(timezone.localdate())
     programme_services.update_programme(
-        programme=offer.programme, by=by, budget_eur=total_now, capacity=capacity_now
+        programme=offer.programme,
+        by=by,
+        follow_offer=True,
+        budget_eur=total_now,
+        capacity=capacity_now,
     )
     return amendment
 

@@ -6,28 +6,25 @@ from django.utils.formats import date_format
 from django_tasks import task
 
 from profploeg.lib import ics
+from profploeg.lib.delivery import deliver, message_id
 
 
 @task()
 def send_intake_notice(notice_id: int) -> bool:
-    """Email an intake invitation, update or cancellation with its .ics, at most once."""
+    """Email an intake invitation, update or cancellation with its .ics, at least once (see
+    lib/delivery.py)."""
     from .models import IntakeNotice
 
-    claimed = IntakeNotice.objects.filter(pk=notice_id, sent_at__isnull=True).update(
-        sent_at=timezone.now()
-    )
-    if not claimed:
-        return False
+    return deliver(IntakeNotice, notice_id, send_notice_email)
+
+
+def send_notice_email(notice) -> None:
+    from .models import IntakeNotice
+
     notice = IntakeNotice.objects.select_related(
         "intake__application__municipality", "intake__application__round"
-    ).get(pk=notice_id)
-    try:
-        build_notice_email(notice).send()
-    except Exception:
-        # Release the claim so that a retry can send it.
-        IntakeNotice.objects.filter(pk=notice_id).update(sent_at=None)
-        raise
-    return True
+    ).get(pk=notice.pk)
+    build_notice_email(notice).send()
 
 
 def build_notice_email(notice) -> EmailMessage:
@@ -56,7 +53,13 @@ def build_notice_email(notice) -> EmailMessage:
         attendees=notice.recipients,
         cancelled=cancelled,
     )
-    message = EmailMessage(summary, body.strip() + "\n", None, notice.recipients)
+    message = EmailMessage(
+        summary,
+        body.strip() + "\n",
+        None,
+        notice.recipients,
+        headers={"Message-ID": message_id("intake-notice", notice.pk)},
+    )
     message.attach(
         "intake.ics",
         calendar,

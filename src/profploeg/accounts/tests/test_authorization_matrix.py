@@ -160,6 +160,9 @@ MATRIX = {
     "api:api-root": ("GET", {}, "404 404 404 404 404 404"),
     "api:not_found": ("GET", "/api/nothing-here", "404 404 404 404 404 404"),
     "imports:applications": ("GET", {}, STAFF),
+    "history:import": ("GET", {}, STAFF),
+    "history:template": ("GET", {}, STAFF),
+    "history:export": ("GET", {"pk": "programme"}, STAFF),
     "audit:history": (
         "GET",
         {"app_label": "=applications", "model_name": "=application", "pk": "app"},

@@ -2,6 +2,8 @@ from ninja import NinjaAPI
 
 
 def register(api: NinjaAPI) -> None:
+    from profploeg.history import api as history_api
+
     from . import (
         account,
         applications,
@@ -23,6 +25,7 @@ def register(api: NinjaAPI) -> None:
     api.add_router("", municipalities.router)
     api.add_router("", applications.router)
     api.add_router("", imports.router)
+    api.add_router("", history_api.router)
     api.add_router("", experts.router)
     api.add_router("", budget.router)
     api.add_router("", intakes.router)

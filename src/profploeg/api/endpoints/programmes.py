@@ -22,7 +22,7 @@ from profploeg.api.schemas import (
 )
 from profploeg.evaluations.summary import evaluation_figures
 from profploeg.programmes.models import InfoSession, Programme, Round
-from profploeg.reports.schema import ReportEvaluation, StatusReport
+from profploeg.reports.schema import Money, ReportEvaluation, StatusReport
 from profploeg.reports.status import status_report
 
 from .access import require_roles
@@ -37,6 +37,10 @@ class ProgrammeOut(Schema):
     published_on: datetime.date
     capacity: int
     budget_eur: Decimal
+    capacity_in_force: int = Field(
+        description="Trajectories of the offer in force today (its amendments included)"
+    )
+    total_in_force_eur: Money = Field(description="The offer's total in force today")
 
 
 class RoundOut(Schema):
@@ -69,6 +73,8 @@ def programme_out(programme: Programme) -> dict:
         "published_on": programme.published_on,
         "capacity": programme.capacity,
         "budget_eur": programme.budget_eur,
+        "capacity_in_force": programme.capacity_in_force,
+        "total_in_force_eur": programme.total_in_force_eur,
     }
 
 
@@ -102,7 +108,7 @@ class ProgrammeFilters(Schema):
 @router.get("/programmes", response={200: ProgrammePage, **ERRORS}, summary="List programmes")
 def list_programmes(request, filters: Query[ProgrammeFilters], page: Query[PageIn]):
     """Calls are public once published: every role reads them."""
-    programmes = Programme.objects.all()
+    programmes = Programme.objects.with_offer_in_force(timezone.localdate())
     if filters.published_from:
         programmes = programmes.filter(published_on__gte=filters.published_from)
     if filters.published_until:
@@ -114,7 +120,8 @@ def list_programmes(request, filters: Query[ProgrammeFilters], page: Query[PageI
     "/programmes/{programme_id}", response={200: ProgrammeOut, **ERRORS}, summary="One programme"
 )
 def get_programme(request, programme_id: Id):
-    return programme_out(get_object_or_404(Programme, pk=programme_id))
+    programmes = Programme.objects.with_offer_in_force(timezone.localdate())
+    return programme_out(get_object_or_404(programmes, pk=programme_id))
 
 
 class RoundFilters(Schema):

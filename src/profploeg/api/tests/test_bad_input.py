@@ -134,3 +134,14 @@ class BadBodyTests(ApiTestCase):
             "/api/applications", b"programme=1", "application/x-www-form-urlencoded"
         )
         self.assertJsonError(response, 400, "bad_request")
+
+    def test_a_patch_with_broken_json_is_a_400(self):
+        response = self.client.patch(
+            f"/api/programmes/{self.programme.pk}",
+            b'{"capacity": ',
+            content_type="application/json",
+            headers=self.headers(self.staff),
+        )
+        self.assertJsonError(response, 400, "bad_request")
+        self.programme.refresh_from_db()
+        self.assertEqual(self.programme.capacity, 83)

@@ -14,6 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from profploeg.applications import services as application_services
+from profploeg.history.export import append, new_workbook, save
+from profploeg.history.layout import SHEETS_BY_KEY
 from profploeg.lib.dates import at_brussels
 from profploeg.programmes.models import InfoSession, Theme
 from profploeg.showcase.models import Case
@@ -23,6 +25,24 @@ from .base import ApiTestCase, build_guidance
 PUBLIC = {"anonymous": 200, "alice": 200, "bob": 200, "paula": 200, "expert": 200, "staff": 200}
 ROLES = ("anonymous", "alice", "bob", "paula", "expert", "staff")
 EVERYONE = {"anonymous": 401, "alice": 200, "bob": 200, "paula": 200, "expert": 200, "staff": 200}
+
+
+def history_workbook() -> bytes:
+    """A history workbook with only its programme: every sheet, one row."""
+    book, sheets = new_workbook()
+    append(
+        sheets["programme"],
+        SHEETS_BY_KEY["programme"],
+        {
+            "title": "Kernen",
+            "published_on": datetime.date(2024, 1, 1),
+            "capacity": 5,
+            "budget_eur": 1000,
+        },
+    )
+    return save(book)
+
+
 IMPORT_CSV = "refnis;received_at;contact_name;contact_email;question\n44021;2021-08-03 10:00;C;c@gent.be;Vraag\n"
 
 
@@ -385,6 +405,13 @@ class PermissionWalkTests(ApiTestCase):
                 {"multipart": {"programme": programme, "dry_run": "true"}, "csv": IMPORT_CSV},
                 staff_only,
             ),
+            (
+                "POST",
+                "/api/imports/history",
+                "/api/imports/history",
+                {"multipart": {"dry_run": "true"}, "xlsx": history_workbook()},
+                staff_only,
+            ),
         ]
 
     def guidance_endpoints(self) -> list[tuple[str, str, str, dict | None, dict]]:
@@ -580,6 +607,8 @@ class PermissionWalkTests(ApiTestCase):
             data = dict(body["multipart"])
             if "csv" in body:
                 data["file"] = SimpleUploadedFile("export.csv", body["csv"].encode())
+            if "xlsx" in body:
+                data["file"] = SimpleUploadedFile("history.xlsx", body["xlsx"])
             return self.client.post(path, data, headers=headers)
         return self.client.post(path, body, content_type="application/json", headers=headers)
 

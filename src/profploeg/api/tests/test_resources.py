@@ -44,6 +44,14 @@ class ProgrammeEndpointTests(ResourceTestCase):
         programmes = self.api_get("/api/programmes", self.alice).json()
         self.assertEqual(programmes["count"], 1)
         self.assertEqual(programmes["items"][0]["budget_eur"], "1500000.00")
+        # Without an offer, the programme's own figures are the ones in force.
+        self.assertEqual(
+            (
+                programmes["items"][0]["capacity_in_force"],
+                programmes["items"][0]["total_in_force_eur"],
+            ),
+            (83, "1500000.00"),
+        )
         rounds = self.api_get("/api/rounds", self.alice, programme=self.programme.pk).json()
         self.assertEqual([r["deadline"] for r in rounds["items"]], ["2021-08-13", "2021-11-12"])
         sessions = self.api_get("/api/info-sessions", self.paula).json()

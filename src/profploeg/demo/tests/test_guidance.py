@@ -5,7 +5,14 @@ from django.db.models import Count, F, Max, Sum
 from django.test import TestCase
 
 from profploeg.demo import applications, trajectories
-from profploeg.trajectories.models import Intake, PersonDayEntry, Trajectory, TrajectoryEvent
+from profploeg.trajectories.models import (
+    ExpectedEnd,
+    Intake,
+    PersonDayEntry,
+    PlanChange,
+    Trajectory,
+    TrajectoryEvent,
+)
 from profploeg.trajectories.monitor import budget_monitor
 
 D = datetime.date
@@ -57,7 +64,7 @@ class DemoGuidanceTests(TestCase):
         self.assertFalse(completed.filter(measures="").exists())
         self.assertFalse(completed.exclude(phase=Trajectory.Phase.REPORT).exists())
 
-    def test_trajectories_last_6_to_9_months_and_some_overrun_by_at_most_3_months(self):
+    def test_trajectories_last_6_to_9_months_and_some_overrun_by_at_most_4_months(self):
         overruns = []
         for trajectory in self.trajectories:
             planned = (trajectory.planned_end - trajectory.started_on).days
@@ -65,7 +72,42 @@ class DemoGuidanceTests(TestCase):
             if trajectory.status == Trajectory.Status.COMPLETED:
                 overruns.append((trajectory.ended_on - trajectory.planned_end).days)
         self.assertGreater(sum(days > 30 for days in overruns), 10)
-        self.assertLessEqual(max(overruns), 90)
+        self.assertTrue(any(days > 90 for days in overruns))
+        self.assertLessEqual(max(overruns), 4 * 31)
+
+    def test_staff_set_the_expected_end_and_extra_days_of_a_long_overrun_before_it_happens(self):
+        late = [
+            t
+            for t in self.trajectories.filter(status=Trajectory.Status.COMPLETED)
+            if (t.ended_on - t.planned_end).days > 30
+        ]
+        self.assertTrue(late)
+        for trajectory in late:
+            expected = ExpectedEnd.objects.get(trajectory=trajectory)
+            self.assertLessEqual(expected.effective_on, trajectory.planned_end)
+            self.assertGreaterEqual(expected.expected_end, trajectory.ended_on)
+            self.assertTrue(expected.reason)
+            self.assertEqual(
+                PlanChange.objects.filter(
+                    assignment__trajectory=trajectory, effective_on=expected.effective_on
+                ).count(),
+                1,
+            )
+        on_time = self.trajectories.exclude(pk__in=[t.pk for t in late])
+        self.assertFalse(ExpectedEnd.objects.filter(trajectory__in=on_time).exists())
+
+    def test_the_plan_of_the_intake_is_kept_for_earlier_dates(self):
+        change = (
+            PlanChange.objects.filter(
+                assignment__trajectory__in=self.trajectories, reason__isnull=False
+            )
+            .exclude(effective_on=F("assignment__trajectory__created_on"))
+            .first()
+        )
+        first = change.assignment.plan_changes.order_by("effective_on").first()
+        self.assertLess(first.planned_days, change.planned_days)
+        self.assertEqual(change.assignment.planned_days, change.planned_days)
+        self.assertEqual(first.recorded_at.date(), first.effective_on)
 
     def test_steps_follow_each_other_in_time(self):
         last: dict[int, datetime.date] = {}
@@ -91,13 +133,13 @@ class DemoGuidanceTests(TestCase):
         )
         self.assertLessEqual(busiest, 1)
 
-    def test_a_completed_trajectory_has_8_to_22_days_of_experts_of_several_organisations(self):
+    def test_a_completed_trajectory_has_8_to_25_days_of_experts_of_several_organisations(self):
         completed = self.trajectories.filter(status=Trajectory.Status.COMPLETED).annotate(
             days=Sum("entries__days"),
             organisations=Count("entries__expert__organisation", distinct=True),
         )
         for trajectory in completed:
-            self.assertTrue(8 <= trajectory.days <= 22, (trajectory, trajectory.days))
+            self.assertTrue(8 <= trajectory.days <= 25, (trajectory, trajectory.days))
             self.assertGreaterEqual(trajectory.organisations, 3, trajectory)
 
     def test_round_1_intakes_in_october_with_a_few_still_open_at_the_end_of_2021(self):

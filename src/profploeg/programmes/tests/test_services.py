@@ -301,6 +301,37 @@ class SetupRulesTests(BaseTestCase):
         self.assertEqual(session.programme, self.programme)
 
 
+class ProgrammeWithOfferTests(BaseTestCase):
+    def test_capacity_and_budget_follow_the_offer_once_it_is_recorded(self):
+        from profploeg.trajectories import services as trajectory_services
+
+        offer = trajectory_services.create_offer(
+            by=self.staff,
+            programme=self.programme,
+            total_eur=Decimal("1500000.00"),
+            capacity=83,
+            average_person_days=Decimal("15"),
+            valid_from=D(2021, 6, 28),
+        )
+        with self.assertRaises(ValidationError) as caught:
+            services.update_programme(programme=self.programme, by=self.staff, capacity=113)
+        self.assertIn("amendment of the offer", caught.exception.message_dict["capacity"][0])
+        # The same figures, or other fields, are fine; an amendment moves them.
+        services.update_programme(
+            programme=self.programme, by=self.staff, capacity=83, title="Profploeg 2021"
+        )
+        trajectory_services.amend_offer(
+            by=self.staff,
+            offer=offer,
+            effective_on=D(2021, 7, 1),
+            total_eur=Decimal("2040000.00"),
+            capacity=113,
+            reason="Derde ronde",
+        )
+        self.programme.refresh_from_db()
+        self.assertEqual((self.programme.capacity, self.programme.title), (113, "Profploeg 2021"))
+
+
 class ThemeServicesTests(BaseTestCase):
     def test_staff_add_a_theme_with_a_slug_from_its_name(self):
         theme = services.create_theme(by=self.staff, name="Marktplein & kermis")
