@@ -315,7 +315,7 @@ class ProgrammeWithOfferTests(BaseTestCase):
         )
         with self.assertRaises(ValidationError) as caught:
             services.update_programme(programme=self.programme, by=self.staff, capacity=113)
-        self.assertIn("amendment of the offer", caught.exception.message_dict["capacity"][0])
+        self.assertIn("wijziging van de offerte", caught.exception.message_dict["capacity"][0])
         # The same figures, or other fields, are fine; an amendment moves them.
         services.update_programme(
             programme=self.programme, by=self.staff, capacity=83, title="Profploeg 2021"
