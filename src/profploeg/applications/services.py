@@ -124,9 +124,30 @@ def submit_application(
             {"received_at": _("An application cannot be received in the future.")}
         )
     if not Municipality.objects.valid_on(day).filter(pk=municipality.pk).exists():
+        if municipality.valid_from and day < municipality.valid_from:
+            # A municipality formed by a merger (1 January 2025) did not exist before it.
+            predecessors = ", ".join(
+                m.name for m in Municipality.objects.filter(merged_into=municipality)
+            )
+            raise ValidationError(
+                _(
+                    "%(name)s did not exist yet on %(day)s (it was formed on %(from)s): apply as "
+                    "the municipality of that day (%(before)s)."
+                )
+                % {
+                    "name": municipality.name,
+                    "day": date_format(day, "j F Y"),
+                    "from": date_format(municipality.valid_from, "j F Y"),
+                    "before": predecessors,
+                }
+            )
         raise ValidationError(
             _("%(name)s no longer exists on %(day)s; apply as %(now)s.")
-            % {"name": municipality.name, "day": day, "now": municipality.current.name}
+            % {
+                "name": municipality.name,
+                "day": date_format(day, "j F Y"),
+                "now": municipality.current.name,
+            }
         )
     for upload in attachments:
         check_pdf(upload)

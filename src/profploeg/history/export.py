@@ -8,6 +8,7 @@ import datetime
 import io
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -16,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from profploeg.applications.models import Application, Referral, Transition
 from profploeg.evaluations.models import Answer, Indicator, Invitation, MeasureAnswer
 from profploeg.lib.dates import BRUSSELS
-from profploeg.programmes.models import Programme
+from profploeg.programmes.models import Programme, Theme
 from profploeg.showcase.models import Case, CaseEvent
 from profploeg.trajectories.models import (
     Assignment,
@@ -129,6 +130,12 @@ def history_rows(programme: Programme) -> dict[str, list[dict]]:
                 "attendees": session.attendees,
             }
         )
+    themes = Theme.objects.filter(
+        Q(application__round__programme=programme)
+        | Q(cases__trajectory__application__round__programme=programme)
+    ).distinct()
+    for theme in themes.order_by("slug"):
+        rows["themes"].append({"slug": theme.slug, "name": theme.name})
     offer = Offer.objects.filter(programme=programme).first()
     if offer is not None:
         rows["offer"].append(
@@ -508,6 +515,7 @@ EXAMPLE = {
         "registrations": 122,
         "attendees": 122,
     },
+    "themes": {"slug": "leegstand", "name": "Leegstand"},
     "offer": {
         "total_eur": 1500000,
         "capacity": 83,

@@ -84,6 +84,15 @@ SHEETS: tuple[Sheet, ...] = (
         ),
     ),
     Sheet(
+        "themes",
+        "Thema's",
+        "Themes",
+        (
+            col("slug", "Code", "Slug", TEXT, True),
+            col("name", "Naam", "Name", TEXT, True),
+        ),
+    ),
+    Sheet(
         "offer",
         "Offerte",
         "Offer",

@@ -126,6 +126,10 @@ FIELD_COLUMNS = {
     "channel": "channel",
     "expected_end": "expected_end",
     "planned_days": "planned_days",
+    "organisation": "organisation",
+    "is_lead_partner": "lead_partner",
+    "slug": "slug",
+    "name": "name",
     "valid_from": "valid_from",
     "rate_eur": "rate_eur",
     "effective_on": "effective_on",
@@ -155,6 +159,7 @@ class Replay:
         self.programme: Programme | None = None
         self.rounds: dict[int, object] = {}
         self.experts: dict[str, Expert] = {}
+        self.organisations: dict[str, Organisation] = {}
         self.applications: dict[tuple, Application] = {}
         self.trajectories: dict[tuple, Trajectory] = {}
         self.invitations: dict[tuple, Invitation] = {}
@@ -294,6 +299,12 @@ class Replay:
                     attendees=r.get("attendees", 0),
                 ),
             )
+        for row in self.rows["themes"]:
+            self.run_row(row, self.add_theme, "slug")
+        self.themes = {}
+        for theme in Theme.objects.all():
+            self.themes[theme.slug.lower()] = theme
+            self.themes[theme.name.lower()] = theme
         for row in self.rows["organisations"]:
             self.run_row(row, self.add_organisation, "name")
         for row in self.rows["expertise_areas"]:
@@ -339,19 +350,31 @@ class Replay:
             )
         self.rounds[round_.number] = round_
 
+    def add_theme(self, row: Row) -> None:
+        if not Theme.objects.filter(slug=row["slug"]).exists():
+            programme_services.create_theme(by=self.by, name=row["name"], slug=row["slug"])
+
     def add_organisation(self, row: Row) -> None:
-        # No service sets up an organisation yet (create_expert makes one by name).
-        organisation, created = Organisation.objects.get_or_create(
-            name=row["name"], defaults={"is_lead_partner": bool(row["lead_partner"])}
-        )
-        if not created and organisation.is_lead_partner != bool(row["lead_partner"]):
-            raise ValidationError(
-                _("%(name)s exists already with another lead-partner flag.") % {"name": row["name"]}
+        lead = bool(row["lead_partner"])
+        organisation = Organisation.objects.filter(name__iexact=row["name"]).first()
+        if organisation is None:
+            organisation = trajectory_services.create_organisation(
+                by=self.by, name=row["name"], is_lead_partner=lead
             )
+        elif organisation.is_lead_partner != lead:
+            raise ValidationError(
+                {
+                    "lead_partner": _("%(name)s exists already with another lead-partner flag.")
+                    % {"name": organisation.name}
+                }
+            )
+        self.organisations[row["name"].lower()] = organisation
 
     def add_area(self, row: Row) -> None:
-        # No service sets up an expertise area yet.
-        ExpertiseArea.objects.get_or_create(slug=row["slug"], defaults={"name": row["name"]})
+        if not ExpertiseArea.objects.filter(slug=row["slug"]).exists():
+            trajectory_services.create_expertise_area(
+                by=self.by, name=row["name"], slug=row["slug"]
+            )
 
     def add_expert(self, row: Row) -> None:
         name = row["name"]
@@ -390,10 +413,18 @@ class Replay:
                     self.unknown.add(row["username"])
                 elif Expert.objects.filter(user=linked).exists():
                     linked = None
+            organisation = self.organisations.get(row["organisation"].lower())
+            if organisation is None:
+                raise ValidationError(
+                    {
+                        "organisation": _("No organisation “%(name)s” on sheet Organisaties.")
+                        % {"name": row["organisation"]}
+                    }
+                )
             expert = trajectory_services.create_expert(
                 by=self.by,
                 name=name,
-                organisation=row["organisation"],
+                organisation=organisation,
                 day_rate_eur=first["rate_eur"],
                 rate_valid_from=first["valid_from"],
                 email=row.get("email", ""),
@@ -401,8 +432,7 @@ class Replay:
                 user=linked,
             )
             if row["active"] is False:
-                # No service deactivates an expert yet.
-                Expert.objects.filter(pk=expert.pk).update(is_active=False)
+                trajectory_services.update_expert(by=self.by, expert=expert, is_active=False)
         self.experts[name.lower()] = expert
 
     def add_rate(self, row: Row) -> None:

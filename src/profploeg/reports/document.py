@@ -397,12 +397,18 @@ def budget_answer(report: StatusReport, round_: ReportRound, *, first: bool) -> 
     )
     if first:
         text.append(COMMITTED_NL)
-    text.append(
-        f"Voor de gemeenten van de {ordinal(round_.number)} ronde is "
-        f"{nl_money(round_.committed_eur)} vastgelegd en {nl_money(round_.consumed_eur)} "
-        f"verbruikt: {nl_days(round_.person_days_consumed)} van de "
-        f"{nl_days(round_.person_days_planned)} geplande mensdagen werden geregistreerd."
-    )
+    if round_.person_days_planned or round_.committed_eur:
+        text.append(
+            f"Voor de gemeenten van de {ordinal(round_.number)} ronde is "
+            f"{nl_money(round_.committed_eur)} vastgelegd en {nl_money(round_.consumed_eur)} "
+            f"verbruikt: {nl_days(round_.person_days_consumed)} van de "
+            f"{nl_days(round_.person_days_planned)} geplande mensdagen werden geregistreerd."
+        )
+    else:
+        text.append(
+            f"Voor de gemeenten van de {ordinal(round_.number)} ronde is nog niets vastgelegd: "
+            "er zijn nog geen trajecten gepland."
+        )
     if not first or report.capacity.over_capacity:
         text.append(capacity_sentence(report))
     if round_.municipalities:

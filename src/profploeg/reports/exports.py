@@ -35,6 +35,8 @@ MUNICIPALITY_CSV = [
     "last_activity",
     "expected_completion_p50",
     "expected_completion_p80",
+    "expected_end_set_by_staff",
+    "expected_end_reason",
     "experts",
     "person_days_planned",
     "person_days_consumed",

@@ -11,6 +11,8 @@ from .tables import MUNICIPALITY_COLUMNS, Column, cell, present
 # The page shows the status by its label; the REFNIS code of today's municipality is in the
 # downloads (the name now is on the page).
 PAGE_SKIP = {"refnis_now"}
+# Shown only when some row has one (few trajectories get an expected end set by staff).
+SKIP_WHEN_EMPTY = {"expected_end_reason", "stopped_on"}
 
 
 def cell_html(column: Column, value, status: str) -> str:
@@ -37,7 +39,10 @@ def round_page(round_: ReportRound) -> dict:
     made a round of a few thousand applications take seconds."""
     rows = round_.municipalities
     columns = [
-        column for column in present(MUNICIPALITY_COLUMNS, rows) if column.key not in PAGE_SKIP
+        column
+        for column in present(MUNICIPALITY_COLUMNS, rows)
+        if column.key not in PAGE_SKIP
+        and (column.key not in SKIP_WHEN_EMPTY or any(cell(row, column) for row in rows))
     ]
     return {
         "round": round_,

@@ -101,6 +101,13 @@ MUNICIPALITY_COLUMNS = [
         "Verwacht klaar (voorzichtig)",
         True,
     ),
+    Column(
+        "expected_end_reason",
+        _("Expected end set by staff, because"),
+        "text",
+        "Einddatum vastgelegd door VLAIO, omdat",
+        True,
+    ),
     Column("experts", _("Experts"), "text", "Experten", True),
     Column("person_days_planned", _("Person-days planned"), "days", "Mensdagen gepland", True),
     Column(

@@ -140,7 +140,7 @@ class InvitationTests(BaseTestCase):
             day_rate_eur=Decimal("800.00"),
             rate_valid_from=datetime.date(2021, 1, 1),
         )
-        with self.assertRaisesMessage(ValidationError, "already has a user account"):
+        with self.assertRaisesMessage(ValidationError, "heeft al een gebruikersaccount"):
             self.invite(
                 email="x@retail.be", role=User.Role.EXPERT, municipality=None, expert=expert
             )
@@ -161,7 +161,7 @@ class InvitationTests(BaseTestCase):
 
     def test_an_address_in_use_is_refused(self):
         self.invite()
-        with self.assertRaisesMessage(ValidationError, "already exists"):
+        with self.assertRaisesMessage(ValidationError, "bestaat al een gebruiker"):
             self.invite(email="NINA@lier.be")
 
     def test_only_staff_invite(self):
@@ -218,7 +218,7 @@ class DeactivationTests(BaseTestCase):
         )
 
     def test_staff_cannot_deactivate_themselves(self):
-        with self.assertRaisesMessage(ValidationError, "your own account"):
+        with self.assertRaisesMessage(ValidationError, "uw eigen account"):
             services.deactivate_user(by=self.staff, user=self.staff)
         self.client.force_login(self.staff)
         self.client.post(f"/accounts/users/{self.staff.pk}/deactivate/")

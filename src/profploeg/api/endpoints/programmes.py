@@ -66,6 +66,9 @@ InfoSessionPage = page_of(InfoSessionOut, "InfoSessionPage")
 
 
 def programme_out(programme: Programme) -> dict:
+    if not hasattr(programme, "capacity_in_force"):
+        # Just created or changed: read it back with the offer in force today.
+        programme = Programme.objects.with_offer_in_force(timezone.localdate()).get(pk=programme.pk)
     return {
         "id": programme.pk,
         "title": programme.title,

@@ -49,6 +49,8 @@ class ProgrammeEndpointTests(SetupTestCase):
         self.assertEqual(programme.title, "Bedrijvige kernen 2023")
         self.assertEqual(body["budget_eur"], "600000.00")
         self.assertEqual(body["description"], "")
+        # Without an offer, the programme's own figures are the ones in force.
+        self.assertEqual(body["capacity_in_force"], body["capacity"])
 
     def test_a_retry_with_the_same_key_creates_one_programme(self):
         for _attempt in range(2):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from profploeg.accounts.models import User
 from profploeg.applications.models import Application, Message, Referral, Transition
-from profploeg.demo import applications, showcase, trajectories
+from profploeg.demo.load import load_demo
 from profploeg.evaluations.models import (
     Answer,
     Indicator,
@@ -117,14 +117,18 @@ def figures(programme: Programme, day: datetime.date) -> dict:
     }
 
 
+def report_days() -> list[datetime.date]:
+    """Before the first decisions, during the intakes, mid-guidance, and today."""
+    return [D(2021, 8, 31), D(2022, 1, 31), D(2023, 6, 30), timezone.localdate()]
+
+
 class RoundTripTests(TestCase):
     maxDiff = None
 
     @classmethod
     def setUpTestData(cls):
-        cls.programme = applications.load_seed_programme()
-        trajectories.load_trajectories(cls.programme)
-        showcase.load_showcase(cls.programme)
+        # The whole demo: rounds 1 to 3, guidance, evaluations, De Vitrine and an open call.
+        cls.programme = load_demo()
         cls.staff = User.objects.get(username="vlaio")
 
     def test_demo_round_trips_through_the_workbook_with_identical_figures(self):
@@ -153,7 +157,7 @@ class RoundTripTests(TestCase):
                         trajectory.planned_end, datetime.time(17), tzinfo=BRUSSELS
                     ),
                 )
-        days = [D(2021, 8, 31), D(2022, 1, 31), D(2023, 6, 30), timezone.localdate()]
+        days = report_days()
         before = {day: figures(self.programme, day) for day in days}
         content = export_history(programme=self.programme)
         wipe_programmes()

@@ -218,7 +218,7 @@ class SetupRulesTests(BaseTestCase):
                 opens_on=D(2021, 11, 12),
                 deadline=D(2022, 2, 28),
             )
-        self.assertIn("Round 2 is open until", caught.exception.message_dict["opens_on"][0])
+        self.assertIn("Ronde 2 loopt tot", caught.exception.message_dict["opens_on"][0])
         self.assertEqual(self.programme.rounds.count(), 2)
 
     def test_a_round_opening_on_its_deadline_is_refused(self):
@@ -229,14 +229,14 @@ class SetupRulesTests(BaseTestCase):
                 opens_on=D(2022, 3, 1),
                 deadline=D(2022, 3, 1),
             )
-        self.assertIn("after its opening date", caught.exception.message_dict["deadline"][0])
+        self.assertIn("na haar openingsdatum", caught.exception.message_dict["deadline"][0])
 
     def test_a_deadline_cannot_move_onto_the_next_rounds_opening(self):
         with self.assertRaises(ValidationError) as caught:
             services.update_round(
                 round_=self.round1, by=self.staff, opens_on=D(2021, 6, 28), deadline=D(2021, 9, 1)
             )
-        self.assertIn("Round 2 opens on", caught.exception.message_dict["deadline"][0])
+        self.assertIn("Ronde 2 opent op", caught.exception.message_dict["deadline"][0])
         self.round1.refresh_from_db()
         self.assertEqual(self.round1.deadline, D(2021, 8, 13))
 
@@ -260,7 +260,7 @@ class SetupRulesTests(BaseTestCase):
                 services.update_programme(
                     programme=self.programme, by=self.staff, capacity=capacity
                 )
-            self.assertIn("more than zero", caught.exception.message_dict["capacity"][0])
+            self.assertIn("meer dan nul", caught.exception.message_dict["capacity"][0])
 
     def test_a_programme_field_that_does_not_exist_is_refused_not_ignored(self):
         with self.assertRaises(ValidationError) as caught:
@@ -315,7 +315,7 @@ class ProgrammeWithOfferTests(BaseTestCase):
         )
         with self.assertRaises(ValidationError) as caught:
             services.update_programme(programme=self.programme, by=self.staff, capacity=113)
-        self.assertIn("amendment of the offer", caught.exception.message_dict["capacity"][0])
+        self.assertIn("wijziging van de offerte", caught.exception.message_dict["capacity"][0])
         # The same figures, or other fields, are fine; an amendment moves them.
         services.update_programme(
             programme=self.programme, by=self.staff, capacity=83, title="Profploeg 2021"
@@ -341,7 +341,7 @@ class ThemeServicesTests(BaseTestCase):
         taken = Theme.objects.first()
         with self.assertRaises(ValidationError) as caught:
             services.create_theme(by=self.staff, name="Dubbel", slug=taken.slug)
-        self.assertIn("already", caught.exception.message_dict["slug"][0])
+        self.assertIn("bestaat al", caught.exception.message_dict["slug"][0])
 
     def test_staff_rename_a_theme_and_keep_its_slug(self):
         theme = services.create_theme(by=self.staff, name="Markt")

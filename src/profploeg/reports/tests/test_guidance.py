@@ -1,7 +1,10 @@
 import datetime
 from decimal import Decimal
 
+from django.urls import reverse
+
 from profploeg.reports.status import status_report
+from profploeg.trajectories import services
 from profploeg.trajectories.tests.base import TrajectoryTestCase
 
 D = datetime.date
@@ -62,3 +65,29 @@ class GuidanceInStatusReportTests(TrajectoryTestCase):
     def test_before_the_intake_nothing_is_held_or_spent(self):
         round1 = status_report(programme=self.programme, as_of=D(2021, 9, 30)).rounds[0]
         self.assertEqual((round1.intakes_held, round1.consumed_eur), (0, 0))
+
+
+class ExpectedEndInStatusReportTests(TrajectoryTestCase):
+    def test_an_expected_end_set_by_staff_wins_visibly_from_its_date_on(self):
+        trajectory = self.trajectory(self.lier)
+        services.set_expected_end(
+            by=self.staff,
+            trajectory=trajectory,
+            expected_end=D(2022, 12, 15),
+            reason="Gemeenteraad pas in december",
+            on=D(2022, 6, 1),
+        )
+        before = status_report(programme=self.programme, as_of=D(2022, 5, 31))
+        after = status_report(programme=self.programme, as_of=D(2022, 6, 30))
+        row = before.rounds[0].municipalities[0]
+        self.assertEqual((row.expected_end_set_by_staff, row.expected_end_reason), (False, ""))
+        row = after.rounds[0].municipalities[0]
+        self.assertEqual(
+            (row.expected_end_set_by_staff, row.expected_end_reason, row.expected_completion_p50),
+            (True, "Gemeenteraad pas in december", D(2022, 12, 15)),
+        )
+        self.client.force_login(self.staff)
+        page = self.client.get(
+            reverse("reports:status", args=[self.programme.pk]), {"as_of": "2022-06-30"}
+        )
+        self.assertContains(page, "Gemeenteraad pas in december")

@@ -185,10 +185,10 @@ class CapacityTests(BaseTestCase):
         self.assertIn("1 boven de capaciteit van 1", text)
         workbook = openpyxl.load_workbook(io.BytesIO(exports.render(report, "xlsx")))
         labels = [row[0] for row in workbook.worksheets[1].iter_rows(values_only=True)]
-        self.assertIn("1 over capacity", labels)
+        self.assertIn("1 boven de capaciteit", labels)
         self.client.login(username="sam", password=PASSWORD)
         page = self.client.get(reverse("reports:status", args=[self.programme.pk]))
-        self.assertContains(page, "1 over capacity")
+        self.assertContains(page, "1 boven de capaciteit")
 
 
 class AsOfTests(BaseTestCase):

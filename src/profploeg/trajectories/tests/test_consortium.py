@@ -80,7 +80,7 @@ class ExpertSetupTests(BaseTestCase):
         services.update_expert(by=self.staff, expert=eva, user=self.expert)
         with self.assertRaises(ValidationError) as caught:
             services.update_expert(by=self.staff, expert=bert, user=self.expert)
-        self.assertIn("another expert", caught.exception.message_dict["user"][0])
+        self.assertIn("andere expert", caught.exception.message_dict["user"][0])
 
     def test_an_expert_cannot_change_an_expert(self):
         expert = services.create_expert(by=self.staff, name="Bert", organisation=self.retail)
@@ -109,12 +109,12 @@ class OfferRulesTests(BaseTestCase):
     def test_a_negative_total_is_refused(self):
         with self.assertRaises(ValidationError) as caught:
             self.offer(total_eur=Decimal("-0.01"))
-        self.assertIn("negative", caught.exception.message_dict["total_eur"][0])
+        self.assertIn("negatief", caught.exception.message_dict["total_eur"][0])
 
     def test_an_offer_covers_at_least_one_trajectory(self):
         with self.assertRaises(ValidationError) as caught:
             self.offer(capacity=0)
-        self.assertIn("more than zero", caught.exception.message_dict["capacity"][0])
+        self.assertIn("meer dan nul", caught.exception.message_dict["capacity"][0])
 
     def test_an_offer_cannot_end_before_it_starts(self):
         with self.assertRaises(ValidationError) as caught:
@@ -173,7 +173,7 @@ class ConsortiumPagesTests(BaseTestCase):
             {"name": "Retail NV", "is_lead_partner": "on"},
         )
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "Kernadvies BV already leads the consortium")
+        self.assertContains(response, "Kernadvies BV is al hoofdpartner van het consortium")
 
     def test_staff_register_an_expert_without_a_rate_then_edit_them(self):
         retail = Organisation.objects.create(name="Retail NV")
