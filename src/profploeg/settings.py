@@ -212,6 +212,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "nl-be"
 LANGUAGES = [("nl-be", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Belgian short dates (07/02/2022) on top of Django's Dutch formats; see lib/locale_formats.
+FORMAT_MODULE_PATH = ["profploeg.lib.locale_formats"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True
