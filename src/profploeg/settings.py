@@ -212,7 +212,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "nl-be"
 LANGUAGES = [("nl-be", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
-# Belgian short dates (07/02/2022) on top of Django's Dutch formats; see lib/locale_formats.
+# Belgian dates (7 februari 2022, 07/02/2022) in Dutch and English; see lib/locale_formats.
 FORMAT_MODULE_PATH = ["profploeg.lib.locale_formats"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
