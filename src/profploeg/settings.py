@@ -58,6 +58,9 @@ def env_secret(name: str, default: str = "") -> str:
 
 
 DEBUG = env_bool("DEBUG", True)
+# Read here, not from settings.DEBUG at run time (the test runner switches that off): a
+# production-like set-up loads the demo, with its published password, only when forced.
+DEMO_ALLOWED = env_bool("DEMO_ALLOWED", DEBUG)
 SECRET_KEY = env_secret("SECRET_KEY", "dev-only-insecure-key-change-me")
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "testserver", "[::1]", "::1"}
