@@ -543,7 +543,9 @@ class PersonDayEndpointTests(GuidanceTestCase):
 
     def test_a_date_before_the_start_or_an_unassigned_trajectory_is_refused(self):
         response = self.post("/api/person-days", self.entry(date="2020-03-01"), self.expert)
-        self.assertRefused(response, 422, "The trajectory started on 9 March 2020, after 1 March 2020.")
+        self.assertRefused(
+            response, 422, "The trajectory started on 9 March 2020, after 1 March 2020."
+        )
         response = self.post(
             "/api/person-days", self.entry(trajectory=self.brugge_trajectory.pk), self.expert
         )

@@ -588,7 +588,9 @@ class RegistrationOutsideTheOfferTests(TrajectoryTestCase):
             note="",
             problems=(),
         )
-        with self.assertRaisesMessage(ValidationError, "Row 2: 15 January 2023 is more than 90 days"):
+        with self.assertRaisesMessage(
+            ValidationError, "Row 2: 15 January 2023 is more than 90 days"
+        ):
             services.import_person_days(by=self.staff, expert=self.eva, rows=[row])
 
     def test_staff_correct_an_old_entry_on_its_own_date_after_the_offer_ended(self):
