@@ -150,7 +150,7 @@ TEMPLATES = [
                     ],
                 )
             ],
-            "builtins": ["template_partials.templatetags.partials"],
+            "builtins": ["template_partials.templatetags.partials", "profploeg.lib.format_filters"],
         },
     },
 ]
