@@ -72,12 +72,19 @@ def make_programme(size: int, municipalities: list, staff):
             transition
             for a in applications
             for transition in (
-                Transition(application=a, to_status="submitted", at=a.submitted_at, by=staff),
+                Transition(
+                    application=a,
+                    to_status="submitted",
+                    at=a.submitted_at,
+                    recorded_at=a.submitted_at,
+                    by=staff,
+                ),
                 Transition(
                     application=a,
                     from_status="submitted",
                     to_status="accepted",
                     at=accepted_at,
+                    recorded_at=accepted_at,
                     by=staff,
                 ),
             )

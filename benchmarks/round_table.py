@@ -46,7 +46,12 @@ def make_round(size: int, municipalities: list, rng: random.Random):
         batch_size=1000,
     )
     Transition.objects.bulk_create(
-        [Transition(application=a, to_status="submitted", at=a.submitted_at) for a in applications],
+        [
+            Transition(
+                application=a, to_status="submitted", at=a.submitted_at, recorded_at=a.submitted_at
+            )
+            for a in applications
+        ],
         batch_size=1000,
     )
     themes = list(Theme.objects.all())

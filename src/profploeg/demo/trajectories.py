@@ -104,6 +104,7 @@ MEASURES = [
     "Detailhandelsbeleidsplan opmaken en verankeren in het ruimtelijk uitvoeringsplan; "
     "centrummanager aanstellen.",
 ]
+PARTICIPANTS = "Schepen lokale economie, centrummanager, dienst omgeving"
 # Why staff expect a trajectory to end later than planned, and give an expert more days.
 LATE_REASONS = [
     "De gemeenteraad behandelt het actieplan pas na het zomerreces; de slotpresentatie schuift op.",
@@ -381,26 +382,24 @@ def load_trajectories(
             plan.entries += spread_entries(
                 rng, plan, expert, half_days(float(planned) * share), used
             )
-    intakes = create_intakes(rng, plans, staff)
     if through_services:
-        trajectories = record(plans, intakes, staff)
+        trajectories = record(plans, staff)
     else:
-        trajectories = write_in_bulk(plans, intakes, staff)
+        trajectories = write_in_bulk(plans, create_intakes(plans, staff), staff)
+    describe_intakes(rng, plans, trajectories, staff)
     date_records(trajectories)
     return offer
 
 
-def create_intakes(rng: random.Random, plans: list[Plan], staff: User) -> list[Intake]:
-    """The intakes as they were planned, with the coordinator invited, and the intake forms the
-    municipalities filled in the week before."""
+def create_intakes(plans: list[Plan], staff: User) -> list[Intake]:
+    """The intakes as `services.record_held_intake` writes them, with the team invited."""
     intakes = Intake.objects.bulk_create(
         [
             Intake(
                 application=plan.application,
-                planned_at=at_brussels(plan.held, rng.choice([9, 10, 14])),
+                planned_at=at_brussels(plan.held, 10),
                 location=f"Gemeentehuis {plan.application.municipality.name}",
-                participants="Schepen lokale economie, centrummanager, dienst omgeving",
-                uid=uuid.UUID(int=rng.getrandbits(128)),
+                participants=PARTICIPANTS,
                 created_by=staff,
             )
             for plan in plans
@@ -409,11 +408,26 @@ def create_intakes(rng: random.Random, plans: list[Plan], staff: User) -> list[I
     )
     Intake.experts.through.objects.bulk_create(
         [
-            Intake.experts.through(intake_id=intake.pk, expert_id=plan.team[0][0].pk)
+            Intake.experts.through(intake_id=intake.pk, expert_id=expert.pk)
             for plan, intake in zip(plans, intakes, strict=True)
+            for expert, _days in plan.team
         ],
-        batch_size=2000,
+        batch_size=5000,
     )
+    return intakes
+
+
+def describe_intakes(
+    rng: random.Random, plans: list[Plan], trajectories: list[Trajectory], staff: User
+) -> None:
+    """Each intake's hour and calendar id (from the seed, so that loading again gives the same),
+    planned three weeks ahead; the intake forms the municipalities filled in the week before."""
+    intakes = [trajectory.intake for trajectory in trajectories]
+    for plan, intake in zip(plans, intakes, strict=True):
+        intake.uid = uuid.UUID(int=rng.getrandbits(128))
+        intake.planned_at = at_brussels(plan.held, rng.choice([9, 10, 14]))
+        intake.created_at = intake.planned_at - datetime.timedelta(days=21)
+    Intake.objects.bulk_update(intakes, ["uid", "planned_at", "created_at"], batch_size=2000)
     IntakeForm.objects.bulk_create(
         [
             IntakeForm(
@@ -428,18 +442,19 @@ def create_intakes(rng: random.Random, plans: list[Plan], staff: User) -> list[I
         ],
         batch_size=2000,
     )
-    return intakes
 
 
-def record(plans: list[Plan], intakes: list[Intake], staff: User) -> list[Trajectory]:
+def record(plans: list[Plan], staff: User) -> list[Trajectory]:
     """Record the plans through the trajectories' services, step by step on their dates: the
-    intake's outcome, the start, the phases, a later expected end with an expert's extra days,
-    every expert's person-days, the end."""
+    intake held with its outcome, the start, the phases, a later expected end with an expert's
+    extra days, every expert's person-days, the end."""
     trajectories = []
-    for plan, intake in zip(plans, intakes, strict=True):
-        trajectory = services.record_intake_outcome(
+    for plan in plans:
+        trajectory = services.record_held_intake(
             by=staff,
-            intake=intake,
+            application=plan.application,
+            location=f"Gemeentehuis {plan.application.municipality.name}",
+            participants=PARTICIPANTS,
             held_on=plan.held,
             agreed_question=plan.question,
             assignments=[
@@ -626,10 +641,6 @@ def date_records(trajectories: list[Trajectory]) -> None:
         for row in rows:
             row.recorded_at = at_brussels(row.effective_on, 16)
         model.objects.bulk_update(rows, ["recorded_at"], batch_size=2000)
-    intakes = list(Intake.objects.filter(trajectory__in=trajectories))
-    for intake in intakes:
-        intake.created_at = intake.planned_at - datetime.timedelta(days=21)
-    Intake.objects.bulk_update(intakes, ["created_at"], batch_size=2000)
 
 
 def spread_entries(rng, plan: Plan, expert: Expert, target: Decimal, used) -> list:
