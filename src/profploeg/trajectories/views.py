@@ -566,7 +566,9 @@ def person_days_import(request):
             )
             return redirect(f"{reverse('trajectories:days')}?expert={expert.pk}")
     return render(
-        request, "trajectories/persondayentry_import.html", {"expert": expert, "form": form}
+        request,
+        "trajectories/persondayentry_import.html",
+        {"expert": expert, "form": form, "activities": PersonDayEntry.Activity.choices},
     )
 
 
