@@ -150,7 +150,7 @@ TEMPLATES = [
                     ],
                 )
             ],
-            "builtins": ["template_partials.templatetags.partials"],
+            "builtins": ["template_partials.templatetags.partials", "profploeg.lib.format_filters"],
         },
     },
 ]
@@ -215,6 +215,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "nl-be"
 LANGUAGES = [("nl-be", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Belgian dates (7 februari 2022, 07/02/2022) in Dutch and English; see lib/locale_formats.
+FORMAT_MODULE_PATH = ["profploeg.lib.locale_formats"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True
