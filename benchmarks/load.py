@@ -88,7 +88,8 @@ class Browser:
 
 def prepare_database(env: dict) -> None:
     subprocess.run([*PROFPLOEG, "migrate", "--noinput", "-v0"], env=env, check=True)
-    subprocess.run([*PROFPLOEG, "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
+    # Production settings: the demo loads only on purpose.
+    subprocess.run([*PROFPLOEG, "demo", "--force"], env=env, check=True, stdout=subprocess.DEVNULL)
     subprocess.run([*PROFPLOEG, "collectstatic", "--noinput", "-v0"], env=env, check=True)
 
 

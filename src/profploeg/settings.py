@@ -58,6 +58,9 @@ def env_secret(name: str, default: str = "") -> str:
 
 
 DEBUG = env_bool("DEBUG", True)
+# Read here, not from settings.DEBUG at run time (the test runner switches that off): a
+# production-like set-up loads the demo, with its published password, only when forced.
+DEMO_ALLOWED = env_bool("DEMO_ALLOWED", DEBUG)
 SECRET_KEY = env_secret("SECRET_KEY", "dev-only-insecure-key-change-me")
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "testserver", "[::1]", "::1"}
@@ -147,7 +150,7 @@ TEMPLATES = [
                     ],
                 )
             ],
-            "builtins": ["template_partials.templatetags.partials"],
+            "builtins": ["template_partials.templatetags.partials", "profploeg.lib.format_filters"],
         },
     },
 ]
@@ -212,6 +215,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "nl-be"
 LANGUAGES = [("nl-be", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Belgian dates (7 februari 2022, 07/02/2022) in Dutch and English; see lib/locale_formats.
+FORMAT_MODULE_PATH = ["profploeg.lib.locale_formats"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True

@@ -8,10 +8,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from profploeg.accounts.models import User
+from profploeg.lib import formats
 from profploeg.lib.dates import local_date
 from profploeg.lib.pdf import active_content
 from profploeg.municipalities.models import Municipality
@@ -136,8 +136,8 @@ def submit_application(
                 )
                 % {
                     "name": municipality.name,
-                    "day": date_format(day, "j F Y"),
-                    "from": date_format(municipality.valid_from, "j F Y"),
+                    "day": formats.day(day),
+                    "from": formats.day(municipality.valid_from),
                     "before": predecessors,
                 }
             )
@@ -145,7 +145,7 @@ def submit_application(
             _("%(name)s no longer exists on %(day)s; apply as %(now)s.")
             % {
                 "name": municipality.name,
-                "day": date_format(day, "j F Y"),
+                "day": formats.day(day),
                 "now": municipality.current.name,
             }
         )
@@ -204,11 +204,11 @@ class OverCapacityError(ValidationError):
 
 
 def long_date(day: datetime.date) -> str:
-    return date_format(day, "j F Y")
+    return formats.day(day)
 
 
 def moment_text(moment: datetime.datetime) -> str:
-    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return formats.moment(moment)
 
 
 def check_effective_moment(application: Application, at: datetime.datetime) -> None:
@@ -418,10 +418,10 @@ def notify(
         **context,
     }
     with translation.override("nl-be"):
-        context["deadline"] = date_format(application.round.deadline, "j F Y")
+        context["deadline"] = formats.day(application.round.deadline)
         # Sent now, about a step that may have taken effect long ago: the text says when.
         if local_date(at) < timezone.localdate():
-            context["effective_on"] = date_format(local_date(at), "j F Y")
+            context["effective_on"] = formats.day(local_date(at))
         if context.get("channel"):
             context["channel"] = str(Transition.Channel(context["channel"]).label).lower()
         subject = render_to_string(f"applications/email/{template}_subject.txt", context)

@@ -7,13 +7,13 @@ from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from profploeg.accounts.models import User
 from profploeg.accounts.permissions import role_required
+from profploeg.lib import formats
 from profploeg.lib.dates import BRUSSELS, local_date
 from profploeg.lib.forms import attempt, posted
 from profploeg.programmes.models import Programme, Round
@@ -54,7 +54,7 @@ NEGATIVE_DECISIONS = (Status.INADMISSIBLE, Status.DEFERRED)
 
 
 def long_date(day) -> str:
-    return date_format(day, "j F Y")
+    return formats.day(day)
 
 
 @role_required(User.Role.MUNICIPALITY)

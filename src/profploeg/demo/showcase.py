@@ -389,11 +389,20 @@ def load_evaluations(rng: random.Random, programme: Programme, staff: User) -> l
                             measured_on=day,
                             source=f"{SOURCES[kind]}, {day.year}",
                             recorded_by=staff,
-                            recorded_at=at_brussels(day + datetime.timedelta(days=7), 15),
+                            recorded_at=recorded_on(trajectory, day),
                         )
                     )
         Indicator.objects.bulk_create(indicators)
     return completed
+
+
+def recorded_on(trajectory: Trajectory, measured_on: datetime.date) -> datetime.datetime:
+    """A week after the measurement, and never before the trajectory existed (the day after its
+    intake): record_indicator needs the trajectory, so the history workbook replays it then."""
+    day = max(
+        measured_on + datetime.timedelta(days=7), trajectory.created_on + datetime.timedelta(days=1)
+    )
+    return at_brussels(day, 15)
 
 
 def approver(municipality) -> User:
@@ -446,7 +455,7 @@ def case_indicators(rng: random.Random, trajectory: Trajectory, staff: User) -> 
             measured_on=day,
             source=f"{SOURCES[kind]}, {day.year}",
             recorded_by=staff,
-            recorded_at=at_brussels(day + datetime.timedelta(days=7), 15),
+            recorded_at=recorded_on(trajectory, day),
         )
         for moment, value, day in (("before", before, before_on), ("after", after, after_on))
     ]

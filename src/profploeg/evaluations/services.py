@@ -9,12 +9,12 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from profploeg.accounts.models import User
 from profploeg.applications.models import Message
 from profploeg.applications.tasks import send_message
+from profploeg.lib import formats
 from profploeg.programmes.models import Programme
 from profploeg.trajectories.models import Trajectory
 
@@ -238,7 +238,7 @@ def email_municipality(invitation: Invitation, template: str, at: datetime.datet
         "url": answer_url(invitation.token),
     }
     with translation.override("nl-be"):
-        context["expires"] = date_format(timezone.localtime(invitation.expires_at), "j F Y")
+        context["expires"] = formats.day(invitation.expires_at)
         subject = render_to_string(f"evaluations/email/{template}_subject.txt", context)
         body = render_to_string(f"evaluations/email/{template}_body.txt", context)
     message = Message.objects.create(
@@ -326,7 +326,7 @@ def send_follow_up(
                 "No trajectory completed by %(day)s is waiting for the follow-up questionnaire: "
                 "every one has had it already, or none was completed by then."
             )
-            % {"day": date_format(completed_before, "j F Y")}
+            % {"day": formats.day(completed_before)}
         )
     return sent
 
@@ -395,7 +395,7 @@ def check_answerable(invitation: Invitation, now: datetime.datetime) -> None:
     if invitation.answered_at is not None:
         raise ValidationError(
             _("This questionnaire was already answered on %(day)s. Thank you!")
-            % {"day": date_format(timezone.localtime(invitation.answered_at), "j F Y")},
+            % {"day": formats.day(invitation.answered_at)},
             code="answered",
         )
     if invitation.expires_at <= now:
@@ -404,7 +404,7 @@ def check_answerable(invitation: Invitation, now: datetime.datetime) -> None:
                 "This link expired on %(day)s. Ask the programme staff for a new link if you "
                 "still want to answer."
             )
-            % {"day": date_format(timezone.localtime(invitation.expires_at), "j F Y")},
+            % {"day": formats.day(invitation.expires_at)},
             code="expired",
         )
 
@@ -521,7 +521,7 @@ def record_indicator(
                 "measured_on": _(
                     "An “after” measurement falls after the trajectory started (%(day)s)."
                 )
-                % {"day": date_format(trajectory.started_on, "j F Y")}
+                % {"day": formats.day(trajectory.started_on)}
             }
         )
     return Indicator.objects.create(

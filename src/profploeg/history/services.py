@@ -34,6 +34,7 @@ from profploeg.applications import services as application_services
 from profploeg.applications.models import Application, Message
 from profploeg.evaluations import services as evaluation_services
 from profploeg.evaluations.models import Invitation, Question
+from profploeg.lib import formats
 from profploeg.lib.dates import BRUSSELS
 from profploeg.municipalities.models import Municipality
 from profploeg.programmes import services as programme_services
@@ -749,7 +750,7 @@ class Replay:
                     "rate_eur": _(
                         "The day rate of %(expert)s on that date is € %(rate)s (sheet Dagtarieven)."
                     )
-                    % {"expert": expert.name, "rate": entry.rate_eur}
+                    % {"expert": expert.name, "rate": formats.number(entry.rate_eur, 2)}
                 }
             )
 

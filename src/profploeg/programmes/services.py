@@ -3,11 +3,11 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from profploeg.accounts.models import User
+from profploeg.lib import formats
 
 from .models import InfoSession, Programme, Round, Theme
 
@@ -91,7 +91,7 @@ def check_capacity(capacity: int) -> None:
 
 
 def day(value: datetime.date) -> str:
-    return date_format(value, "DATE_FORMAT")
+    return formats.day(value)
 
 
 def check_round_dates(

@@ -8,12 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from profploeg.accounts.models import User
 from profploeg.applications.models import Application
+from profploeg.lib import formats
 from profploeg.lib.dates import at_brussels, local_date
 from profploeg.programmes import services as programme_services
 from profploeg.programmes.models import Programme
@@ -66,7 +66,7 @@ def require_runner(user: User, trajectory: Trajectory) -> None:
 
 def check_not_future(day: datetime.date, field: str) -> None:
     if day > timezone.localdate():
-        raise ValidationError({field: _("%(day)s is in the future.") % {"day": day}})
+        raise ValidationError({field: _("%(day)s is in the future.") % {"day": formats.day(day)}})
 
 
 def check_half_days(value: Decimal, field: str) -> None:
@@ -251,7 +251,7 @@ def set_day_rate(
                     "%(expert)s already has a rate from %(day)s; pick another date or ask an "
                     "administrator to correct it."
                 )
-                % {"expert": expert.name, "day": valid_from}
+                % {"expert": expert.name, "day": formats.day(valid_from)}
             }
         )
     return DayRate.objects.create(
@@ -286,7 +286,7 @@ def create_offer(
         raise ValidationError(
             {
                 "valid_until": _("The offer cannot end before it starts (%(day)s).")
-                % {"day": date_format(valid_from, "DATE_FORMAT")}
+                % {"day": formats.day(valid_from)}
             }
         )
     if Offer.objects.filter(programme=programme).exists():
@@ -332,7 +332,7 @@ def amend_offer(
                 "effective_on": _(
                     "The offer ends on %(day)s: an amendment cannot take effect after."
                 )
-                % {"day": date_format(offer.valid_until, "DATE_FORMAT")}
+                % {"day": formats.day(offer.valid_until)}
             }
         )
     consumed = PersonDayEntry.objects.filter(
@@ -344,7 +344,7 @@ def amend_offer(
                 "total_eur": _(
                     "The total cannot drop below what has already been spent (€ %(consumed)s)."
                 )
-                % {"consumed": consumed}
+                % {"consumed": formats.number(consumed, 2)}
             }
         )
     amendment = OfferAmendment.objects.create(
@@ -657,7 +657,7 @@ def check_step_date(trajectory: Trajectory, on: datetime.date) -> None:
         raise ValidationError(
             {
                 "on": _("The trajectory's last step was on %(day)s; pick that date or later.")
-                % {"day": last}
+                % {"day": formats.day(last)}
             }
         )
 
@@ -670,7 +670,7 @@ def check_no_entries_after(trajectory: Trajectory, on: datetime.date) -> None:
                 "on": _(
                     "Person-days are registered up to %(day)s: the trajectory cannot end earlier."
                 )
-                % {"day": last}
+                % {"day": formats.day(last)}
             }
         )
 
@@ -779,7 +779,7 @@ def assign_expert(
                     "The trajectory exists from %(day)s (the intake): a plan cannot take effect "
                     "earlier."
                 )
-                % {"day": trajectory.created_on}
+                % {"day": formats.day(trajectory.created_on)}
             }
         )
     assignment = Assignment.objects.filter(trajectory=trajectory, expert=expert).first()
@@ -797,7 +797,7 @@ def assign_expert(
                         "The plan of %(expert)s last changed on %(day)s: pick that date or later, "
                         "so that the figures of earlier dates stay as they were."
                     )
-                    % {"expert": expert.name, "day": last}
+                    % {"expert": expert.name, "day": formats.day(last)}
                 }
             )
         assignment.planned_days = planned_days
@@ -833,7 +833,10 @@ def set_expected_end(
     check_not_future(on, "on")
     if on < trajectory.created_on:
         raise ValidationError(
-            {"on": _("The trajectory exists from %(day)s.") % {"day": trajectory.created_on}}
+            {
+                "on": _("The trajectory exists from %(day)s.")
+                % {"day": formats.day(trajectory.created_on)}
+            }
         )
     if expected_end < on:
         raise ValidationError({"expected_end": _("The expected end cannot lie in the past.")})
@@ -859,7 +862,7 @@ def rate_on(expert: Expert, day: datetime.date) -> Decimal:
     if rate is None:
         raise ValidationError(
             _("%(expert)s has no day rate on %(day)s: programme staff must register one first.")
-            % {"expert": expert.name, "day": day}
+            % {"expert": expert.name, "day": formats.day(day)}
         )
     return rate["rate_eur"]
 
@@ -877,19 +880,19 @@ def entry_problems(
     if days not in (HALF_DAY, FULL_DAY):
         problems.append(_("register a half (0.5) or a whole (1) day"))
     if day > timezone.localdate():
-        problems.append(_("%(day)s is in the future") % {"day": day})
+        problems.append(_("%(day)s is in the future") % {"day": formats.day(day)})
     if trajectory.started_on is None or day < trajectory.started_on:
         if trajectory.started_on is None:
             problems.append(_("the trajectory has not started yet"))
         else:
             problems.append(
                 _("the trajectory started on %(start)s, after %(day)s")
-                % {"start": trajectory.started_on, "day": day}
+                % {"start": formats.day(trajectory.started_on), "day": formats.day(day)}
             )
     if trajectory.ended_on is not None and day > trajectory.ended_on:
         problems.append(
             _("the trajectory ended on %(end)s, before %(day)s")
-            % {"end": trajectory.ended_on, "day": day}
+            % {"end": formats.day(trajectory.ended_on), "day": formats.day(day)}
         )
     if not Assignment.objects.filter(trajectory=trajectory, expert=expert).exists():
         problems.append(
@@ -921,7 +924,7 @@ def outside_the_offer(trajectory: Trajectory, day: datetime.date) -> list[str]:
                 "%(day)s is after the offer's validity (until %(until)s): days outside the offer "
                 "cannot be registered"
             )
-            % {"day": day, "until": valid_until}
+            % {"day": formats.day(day), "until": formats.day(valid_until)}
         )
     expected_end = (
         trajectory.expected_ends.filter(effective_on__lte=timezone.localdate())
@@ -936,7 +939,7 @@ def outside_the_offer(trajectory: Trajectory, day: datetime.date) -> list[str]:
                 "%(day)s is more than %(limit)d days after the trajectory's planned or expected "
                 "end (%(end)s): ask programme staff to set its expected end first"
             )
-            % {"day": day, "limit": LATE_REGISTRATION_DAYS, "end": end}
+            % {"day": formats.day(day), "limit": LATE_REGISTRATION_DAYS, "end": formats.day(end)}
         )
     return problems
 
@@ -964,8 +967,8 @@ def too_many_days(expert: Expert, day: datetime.date, already: Decimal, adding: 
         "over all trajectories"
     ) % {
         "expert": expert.name,
-        "already": already.normalize(),
-        "day": date_format(day, "SHORT_DATE_FORMAT"),
+        "already": formats.days(already),
+        "day": formats.day(day),
     }
 
 
@@ -1205,7 +1208,7 @@ def record_held_intake(
                 "held_on": _(
                     "An intake cannot be held before the application was accepted (%(day)s)."
                 )
-                % {"day": date_format(local_date(acceptance.at), "j F Y")}
+                % {"day": formats.day(local_date(acceptance.at))}
             }
         )
     # The hour is not known afterwards; the day is what the reports count.

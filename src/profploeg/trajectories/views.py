@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from profploeg.accounts.permissions import role_required
 from profploeg.applications.models import Application
-from profploeg.lib import charts
+from profploeg.lib import charts, formats
 from profploeg.lib.forms import attempt, posted
 from profploeg.programmes.models import Programme
 
@@ -566,7 +566,9 @@ def person_days_import(request):
             )
             return redirect(f"{reverse('trajectories:days')}?expert={expert.pk}")
     return render(
-        request, "trajectories/persondayentry_import.html", {"expert": expert, "form": form}
+        request,
+        "trajectories/persondayentry_import.html",
+        {"expert": expert, "form": form, "activities": PersonDayEntry.Activity.choices},
     )
 
 
@@ -637,7 +639,7 @@ def budget(request, programme_pk: int):
     monitor = budget_monitor(programme=programme, as_of=as_of)
     chart = charts.line_chart(
         title=_("Burn-up: consumed and committed against the total"),
-        x_labels=[point.month.strftime("%m/%Y") for point in monitor.burnup],
+        x_labels=[formats.month(point.month) for point in monitor.burnup],
         series=[
             charts.Series(_("Total"), [p.total_eur for p in monitor.burnup], "#b3261e", "6 4"),
             charts.Series(
@@ -645,7 +647,7 @@ def budget(request, programme_pk: int):
             ),
             charts.Series(_("Consumed"), [p.consumed_eur for p in monitor.burnup], "#004b8d"),
         ],
-        y_format=lambda value: f"€ {value / 1000:,.0f}k",
+        y_format=formats.money_short,
     )
     # Every trajectory counts in the figures; the table shows them a page at a time, so that
     # the page does not grow with the programme.

@@ -86,7 +86,7 @@ class ExpertEndpointTests(GuidanceTestCase):
         self.assertRefused(
             again,
             422,
-            "Eva Expert already has a rate from 2020-03-01; pick another date or ask an "
+            "Eva Expert already has a rate from 1 March 2020; pick another date or ask an "
             "administrator to correct it.",
             field="valid_from",
         )
@@ -408,12 +408,12 @@ class TrajectoryEndpointTests(GuidanceTestCase):
     def test_a_step_in_the_future_or_before_the_last_is_refused(self):
         path = f"/api/trajectories/{self.mechelen_trajectory.pk}/advance"
         future = self.post(path, {"on": "2021-08-04"}, self.staff)
-        self.assertRefused(future, 422, "2021-08-04 is in the future.", field="on")
+        self.assertRefused(future, 422, "4 August 2021 is in the future.", field="on")
         early = self.post(path, {"on": "2020-03-01"}, self.staff)
         self.assertRefused(
             early,
             422,
-            "The trajectory's last step was on 2020-03-09; pick that date or later.",
+            "The trajectory's last step was on 9 March 2020; pick that date or later.",
             field="on",
         )
 
@@ -462,7 +462,7 @@ class PlanEndpointTests(GuidanceTestCase):
         self.assertEqual(response.json()["plan_changes"][-1]["reason"], "Extra")
         earlier = self.post(path, {**body, "on": "2020-05-01"}, self.staff)
         self.assertEqual(earlier.status_code, 422)
-        self.assertIn("last changed on 2020-06-01", earlier.json()["message"])
+        self.assertIn("last changed on 1 June 2020", earlier.json()["message"])
 
     def test_an_expert_cannot_change_planned_days(self):
         path = f"/api/trajectories/{self.lier_trajectory.pk}/assign"
@@ -524,7 +524,7 @@ class PersonDayEndpointTests(GuidanceTestCase):
         self.post("/api/person-days", self.entry(days="1"), self.expert)
         response = self.post("/api/person-days", self.entry(days="0.5"), self.expert)
         message = (
-            "Eva Expert already has 1 day registered on 08/02/2021; at most 1 day per date "
+            "Eva Expert already has 1 day registered on 2 August 2021; at most 1 day per date "
             "over all trajectories."
         )
         self.assertRefused(response, 422, message)
@@ -543,7 +543,9 @@ class PersonDayEndpointTests(GuidanceTestCase):
 
     def test_a_date_before_the_start_or_an_unassigned_trajectory_is_refused(self):
         response = self.post("/api/person-days", self.entry(date="2020-03-01"), self.expert)
-        self.assertRefused(response, 422, "The trajectory started on 2020-03-09, after 2020-03-01.")
+        self.assertRefused(
+            response, 422, "The trajectory started on 9 March 2020, after 1 March 2020."
+        )
         response = self.post(
             "/api/person-days", self.entry(trajectory=self.brugge_trajectory.pk), self.expert
         )

@@ -6,7 +6,7 @@ import io
 import json
 
 import openpyxl
-from django.db.models import Max, Model
+from django.db.models import Model
 from django.test import TestCase
 from django.utils import timezone
 
@@ -25,7 +25,6 @@ from profploeg.evaluations.models import (
 from profploeg.evaluations.summary import evaluation_figures
 from profploeg.history.export import export_history
 from profploeg.history.services import HistoryImportFailed, import_history
-from profploeg.lib.dates import BRUSSELS
 from profploeg.programmes.models import InfoSession, Programme, Round
 from profploeg.reports import exports
 from profploeg.reports.status import status_report
@@ -48,7 +47,6 @@ from profploeg.trajectories.models import (
     TrajectoryEvent,
 )
 from profploeg.trajectories.monitor import budget_monitor
-from profploeg.trajectories.services import LATE_REGISTRATION_DAYS
 
 D = datetime.date
 
@@ -132,31 +130,6 @@ class RoundTripTests(TestCase):
         cls.staff = User.objects.get(username="vlaio")
 
     def test_demo_round_trips_through_the_workbook_with_identical_figures(self):
-        # The demo records some "before" indicators a few days before the trajectory existed
-        # (bulk_create); no service can do that, so they are recorded the day the intake was held.
-        for indicator in Indicator.objects.select_related("trajectory"):
-            held = datetime.datetime.combine(
-                indicator.trajectory.created_on, datetime.time(23, 30), tzinfo=BRUSSELS
-            )
-            if indicator.recorded_at < held:
-                indicator.recorded_at = held
-                indicator.save()
-        # The demo registers days up to four months after a trajectory's planned end without an
-        # expected end (bulk_create); register_person_days refuses a day more than 90 days
-        # late, so staff set the expected end that the days show, from the planned end on.
-        for trajectory in Trajectory.objects.in_programme(self.programme):
-            last = trajectory.entries.aggregate(last=Max("date"))["last"]
-            if last and (last - trajectory.planned_end).days > LATE_REGISTRATION_DAYS:
-                ExpectedEnd.objects.create(
-                    trajectory=trajectory,
-                    expected_end=max(last, trajectory.ended_on or last),
-                    effective_on=trajectory.planned_end,
-                    reason="Het traject loopt langer dan gepland.",
-                    by=self.staff,
-                    recorded_at=datetime.datetime.combine(
-                        trajectory.planned_end, datetime.time(17), tzinfo=BRUSSELS
-                    ),
-                )
         days = report_days()
         before = {day: figures(self.programme, day) for day in days}
         content = export_history(programme=self.programme)

@@ -130,3 +130,8 @@ class ProductionSettingsTests(SimpleTestCase):
         result = profploeg("check", env=production_env(CACHE_URL="memcached://x"))
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("CACHE_URL", result.stderr)
+
+    def test_the_demo_is_refused_in_production_unless_forced(self):
+        result = profploeg("demo", env=production_env())
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("published password", result.stderr)
