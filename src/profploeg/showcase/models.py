@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from profploeg.programmes.models import Theme
+from profploeg.programmes.models import Programme, Theme
 from profploeg.trajectories.models import Trajectory, visible_municipality_filter
 
 
@@ -22,6 +22,9 @@ class CaseQuerySet(models.QuerySet):
     def published(self) -> "CaseQuerySet":
         """What the public sees: published cases, nothing else."""
         return self.filter(status=Case.Status.PUBLISHED)
+
+    def in_programme(self, programme: Programme | int) -> "CaseQuerySet":
+        return self.filter(trajectory__application__round__programme=programme)
 
     def visible_to(self, user) -> "CaseQuerySet":
         """Staff and experts see every case; a municipality its own; a province those of its

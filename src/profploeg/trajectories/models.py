@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -223,6 +223,9 @@ class IntakeQuerySet(models.QuerySet):
         condition = visible_municipality_filter(user, "application__")
         return self if condition is None else self.filter(condition)
 
+    def in_programme(self, programme: Programme | int) -> "IntakeQuerySet":
+        return self.filter(application__round__programme=programme)
+
     def live(self) -> "IntakeQuerySet":
         return self.exclude(status=Intake.Status.CANCELLED)
 
@@ -383,8 +386,24 @@ class TrajectoryQuerySet(models.QuerySet):
         condition = visible_municipality_filter(user, "application__")
         return self if condition is None else self.filter(condition)
 
-    def in_programme(self, programme: Programme) -> "TrajectoryQuerySet":
+    def in_programme(self, programme: Programme | int) -> "TrajectoryQuerySet":
         return self.filter(application__round__programme=programme)
+
+    def needing_attention(self, day: datetime.date) -> "TrajectoryQuerySet":
+        """Open and past their planned end (overdue), or running without a person-day
+        registered for `monitor.INACTIVE_AFTER_DAYS` (inactive): the budget monitor's flags,
+        read from the current status without building the monitor."""
+        # Imported here: the monitor reads these models.
+        from .monitor import INACTIVE_AFTER_DAYS
+
+        since = day - datetime.timedelta(days=INACTIVE_AFTER_DAYS)
+        recent = PersonDayEntry.objects.filter(
+            trajectory=OuterRef("pk"), date__gt=since, date__lte=day
+        )
+        running = Trajectory.Status.RUNNING
+        return self.filter(status__in=[Trajectory.Status.PLANNED, running]).filter(
+            Q(planned_end__lt=day) | (Q(status=running, started_on__lte=since) & ~Exists(recent))
+        )
 
     def existing_on(self, day: datetime.date) -> "TrajectoryQuerySet":
         """Trajectories created (intake held) by the end of that day."""
@@ -614,6 +633,9 @@ class PersonDayEntryQuerySet(models.QuerySet):
             return self.none()
         condition = visible_municipality_filter(user, "trajectory__application__")
         return self if condition is None else self.filter(condition)
+
+    def in_programme(self, programme: Programme | int) -> "PersonDayEntryQuerySet":
+        return self.filter(trajectory__application__round__programme=programme)
 
 
 class PersonDayEntry(models.Model):
