@@ -41,16 +41,16 @@ class WorkspaceTests(TrajectoryTestCase):
         checking = piles["Applications awaiting the admissibility check"]
         self.assertEqual((checking.count, checking.oldest), (1, self.to_check))
         self.assertContains(page, f'href="/applications/{self.to_check.pk}/"')
-        assessing = piles["Admissible applications awaiting a decision"]
+        assessing = piles["Applications awaiting the assessment"]
         self.assertEqual((assessing.count, assessing.oldest), (1, self.to_assess))
-        follow_up = piles["Inadmissible or deferred without a follow-up by the province"]
+        follow_up = piles["Follow-ups the province has not recorded yet"]
         self.assertEqual((follow_up.count, follow_up.oldest), (1, self.refused))
 
     def test_an_accepted_application_without_intake_is_an_intake_to_plan(self):
         accepted = self.accepted(municipality("Mechelen"))
         page = self.page()
         piles = {str(pile.title): pile for pile in page.context["piles"]}
-        pile = piles["Accepted applications without an intake: intakes to plan"]
+        pile = piles["Intakes to plan"]
         self.assertEqual((pile.count, pile.oldest), (1, accepted))
         self.assertContains(page, f'href="/trajectories/intakes/plan/{accepted.pk}/"')
 
