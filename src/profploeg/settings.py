@@ -139,6 +139,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "profploeg.programmes.switch.programme_switch",
+                "profploeg.navigation.navigation",
             ],
             # The cached loader wraps these whenever DEBUG is off (production).
             "loaders": [
@@ -150,7 +152,7 @@ TEMPLATES = [
                     ],
                 )
             ],
-            "builtins": ["template_partials.templatetags.partials"],
+            "builtins": ["template_partials.templatetags.partials", "profploeg.lib.format_filters"],
         },
     },
 ]

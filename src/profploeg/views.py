@@ -11,6 +11,8 @@ def home(request):
         return redirect("applications:mine")
     if user.role == user.Role.PROVINCE:
         return redirect("applications:province")
+    if user.role == user.Role.STAFF:
+        return redirect("workspace")
     return redirect("programmes:list")
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from profploeg.lib.dates import end_of_day, local_date
 from profploeg.municipalities.models import Municipality
-from profploeg.programmes.models import Round, Theme
+from profploeg.programmes.models import Programme, Round, Theme
 
 
 class ApplicationQuerySet(models.QuerySet):
@@ -31,6 +31,25 @@ class ApplicationQuerySet(models.QuerySet):
 
     def in_round(self, round_: Round) -> "ApplicationQuerySet":
         return self.filter(round=round_)
+
+    def in_programme(self, programme: Programme | int) -> "ApplicationQuerySet":
+        return self.filter(round__programme=programme)
+
+    def awaiting_intake(self) -> "ApplicationQuerySet":
+        """Accepted, with no intake planned or held: the intakes to plan."""
+        # Imported here: trajectories depends on applications, not the other way round.
+        from profploeg.trajectories.models import Intake
+
+        return self.filter(status=Application.Status.ACCEPTED).exclude(
+            intakes__status__in=[Intake.Status.PLANNED, Intake.Status.HELD]
+        )
+
+    def awaiting_referral(self) -> "ApplicationQuerySet":
+        """Inadmissible or deferred, and the province has not recorded a follow-up yet."""
+        return self.filter(
+            status__in=[Application.Status.INADMISSIBLE, Application.Status.DEFERRED],
+            referral__isnull=True,
+        )
 
     def with_status_on(self, day: datetime.date) -> "ApplicationQuerySet":
         """Annotate `status_on`: the status at the end of that day, from the recorded transitions.
@@ -178,7 +197,7 @@ class Transition(models.Model):
         verbose_name_plural = _("status changes")
 
     def __str__(self) -> str:
-        return f"{self.from_status or '-'} → {self.to_status}"
+        return f"{self.get_from_status_display() or '-'} → {self.get_to_status_display()}"
 
     @property
     def is_backdated(self) -> bool:

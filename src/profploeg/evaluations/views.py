@@ -46,7 +46,7 @@ def report_errors(request, action: Callable) -> bool:
 @role_required("staff")
 def latest(request):
     """The evaluation of the latest programme."""
-    programme = Programme.objects.order_by("-published_on", "-pk").first()
+    programme = Programme.objects.newest_first().first()
     if programme is None:
         raise Http404
     return redirect("evaluations:programme", programme.pk)

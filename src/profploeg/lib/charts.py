@@ -8,6 +8,8 @@ from decimal import Decimal
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from profploeg.lib import formats
+
 
 @dataclass
 class Series:
@@ -36,7 +38,7 @@ def line_chart(
     series: Sequence[Series],
     width: int = 720,
     height: int = 320,
-    y_format=lambda value: f"{value:,.0f}",
+    y_format=lambda value: formats.number(round(value)),
 ) -> SafeString:
     """A line chart with a y grid, x labels (thinned out) and a legend, as inline SVG."""
     left, right, top, bottom = 90, 20, 20, 60

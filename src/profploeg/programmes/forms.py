@@ -76,3 +76,31 @@ class ThemeForm(ServiceForm):
         required=False,
         help_text=_("How filters and imports name the theme; made from the name if left empty."),
     )
+
+
+class ProgrammeFilterForm(forms.Form):
+    """The `programme` filter of the lists that span programmes: the same parameter as the
+    API's list filters, applied through the same `in_programme` QuerySet methods."""
+
+    programme = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label=_("Programme"),
+        empty_label=_("All programmes"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Imported here: forms of other apps import this module before the models are ready.
+        from .models import Programme
+
+        self.fields["programme"].queryset = Programme.objects.newest_first()
+
+    def chosen(self):
+        """The programme asked for, or None for all (also for an unknown one)."""
+        return self.cleaned_data.get("programme") if self.is_valid() else None
+
+    def apply(self, queryset):
+        """The queryset kept to the programme asked for (any with an `in_programme` method)."""
+        programme = self.chosen()
+        return queryset if programme is None else queryset.in_programme(programme)

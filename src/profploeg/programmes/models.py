@@ -9,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ProgrammeQuerySet(models.QuerySet):
+    def newest_first(self) -> "ProgrammeQuerySet":
+        """The most recently published call first: the one the latest pages open on."""
+        return self.order_by("-published_on", "-pk")
+
     def taking_applications_on(self, day: datetime.date) -> "ProgrammeQuerySet":
         """Programmes whose call takes an application received on that day, annotated with
         `next_deadline`: the deadline of the round such an application goes into.

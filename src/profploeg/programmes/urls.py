@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.programme_list, name="list"),
     path("new/", views.programme_create, name="create"),
     path("<int:pk>/", views.programme_detail, name="detail"),
+    path("switch/", views.programme_switch, name="switch"),
     path("<int:pk>/edit/", views.programme_edit, name="edit"),
     path("<int:pk>/rounds/add/", views.round_add, name="round_add"),
     path("rounds/<int:round_id>/edit/", views.round_edit, name="round_edit"),

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.forms.models import model_to_dict
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from profploeg.lib.forms import posted
 from . import services
 from .forms import InfoSessionForm, ProgrammeForm, RoundForm, ThemeForm
 from .models import InfoSession, Programme, Round, Theme
+from .switch import SWITCHING_ROLES, switch_url
 
 ROUND_COUNTS = (
     "submitted_count",
@@ -65,6 +67,18 @@ def programme_detail(request, pk: int):
         "info_sessions": programme.info_sessions.all(),
     }
     return render(request, "programmes/programme_detail.html", context)
+
+
+@role_required(*SWITCHING_ROLES)
+def programme_switch(request):
+    """The programme switch's form: the same page (?to=) of the programme chosen (?programme=)."""
+    pk = request.GET.get("programme", "")
+    if not pk.isdigit() or not Programme.objects.filter(pk=pk).exists():
+        raise Http404
+    url = switch_url(page=request.GET.get("to", "programme"), programme_pk=int(pk))
+    if url is None:
+        raise Http404
+    return redirect(url)
 
 
 @role_required("staff")

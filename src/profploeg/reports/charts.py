@@ -17,6 +17,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from profploeg.lib import formats
+
 from .schema import ReportRound, StatusReport
 from .tables import AWAITING_ADMISSIBILITY, AWAITING_ASSESSMENT, EVER_ADMISSIBLE
 
@@ -225,8 +227,7 @@ def label(labels: dict, key: str, **values) -> str:
 
 def number(value) -> str:
     """A count or person-days as printed on a chart: no needless decimals."""
-    value = Decimal(value)
-    return f"{value:.0f}" if value == value.to_integral() else f"{value:.1f}".replace(".", ",")
+    return formats.number(Decimal(value).quantize(Decimal("0.1")).normalize())
 
 
 def n(value: float) -> str:
@@ -422,7 +423,7 @@ def columns(
     while tick <= top_value:
         y = top + plot_h * (1 - tick / top_value)
         shapes.append(Line(left, y, left + plot_w, y, GRID))
-        shapes.append(Text(left - 6, y + 4, str(tick), 10, "end", MUTED))
+        shapes.append(Text(left - 6, y + 4, number(tick), 10, "end", MUTED))
         tick += step
     slot = plot_w / max(len(months), 1)
     bar = max(min(slot * 0.7, 36), 2)
@@ -437,7 +438,7 @@ def columns(
                 base -= h
                 shapes.append(Rect(x, base, bar, h, colour, f"{month} – {series_label}: {value}"))
         if totals[i] and bar >= 10:
-            shapes.append(Text(x + bar / 2, base - 3, str(totals[i]), 9, "middle"))
+            shapes.append(Text(x + bar / 2, base - 3, number(totals[i]), 9, "middle"))
         if i % every == 0:
             shapes.append(Text(x + bar / 2, top + plot_h + 14, month, 9, "middle", MUTED))
     shapes.append(Line(left, top + plot_h, left + plot_w, top + plot_h, MUTED))
@@ -526,7 +527,7 @@ def person_days_chart(round_: ReportRound, labels: dict = UI) -> Chart | None:
 
 
 def month_label(day) -> str:
-    return f"{day.month:02d}/{day.year}"
+    return formats.month(day)
 
 
 def completions_chart(report: StatusReport, labels: dict = UI) -> Chart | None:

@@ -1,62 +1,209 @@
-"""What the status page shows of each round, prepared for its template."""
+"""What the status page shows of each round, prepared for its template.
 
-from django.utils.formats import number_format
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+The page answers the questions with summary figures; per round it shows a compact table of six
+columns (municipality, status, trajectory, committed, consumed, expected end) that opens on
+demand. Every column of every row stays in the downloads (CSV, XLSX, annex)."""
+
+from dataclasses import dataclass
+
+from django.utils.formats import date_format, number_format
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from profploeg.evaluations.models import Indicator
 
 from . import charts
-from .schema import ReportRound
-from .tables import MUNICIPALITY_COLUMNS, Column, cell, present
+from .schema import ReportMunicipality, ReportRound, StatusReport
+from .tables import ROUND_COLUMNS
 
-# The page shows the status by its label; the REFNIS code of today's municipality is in the
-# downloads (the name now is on the page).
-PAGE_SKIP = {"refnis_now"}
-# Shown only when some row has one (few trajectories get an expected end set by staff).
-SKIP_WHEN_EMPTY = {"expected_end_reason", "stopped_on"}
+# Dates in tables: "07/02/2022" (in text the template writes "7 februari 2022").
+TABLE_DATE = "d/m/Y"
 
 
-def cell_html(column: Column, value, status: str) -> str:
-    """One cell of the municipalities' table, formatted for the page."""
-    css = f"col-{column.key} num" if column.numeric else f"col-{column.key}"
-    if value is None or value == "":
-        text = ""
-    elif column.key == "status_label":
-        text = f'<span class="badge {escape(status)}">{escape(value)}</span>'
-    elif column.kind == "date":
-        text = value.strftime("%d/%m/%Y")
-    elif column.kind in ("money", "days"):
-        places = 2 if column.kind == "money" else 1
-        text = number_format(value, places, use_l10n=True, force_grouping=True)
-    else:
-        text = escape(value)
-    return f'<td class="{css}">{text}</td>'
+@dataclass(frozen=True)
+class PageColumn:
+    key: str
+    label: str
+    numeric: bool = False
+    # Says something only once an application has a trajectory.
+    guidance: bool = False
+
+
+COMPACT_COLUMNS = [
+    PageColumn("municipality", gettext_lazy("Municipality")),
+    PageColumn("status", gettext_lazy("Status")),
+    PageColumn("trajectory", gettext_lazy("Trajectory"), guidance=True),
+    PageColumn("committed", gettext_lazy("Committed"), numeric=True, guidance=True),
+    PageColumn("consumed", gettext_lazy("Consumed"), numeric=True, guidance=True),
+    PageColumn("expected_end", gettext_lazy("Expected end"), guidance=True),
+]
+
+
+def money(value) -> str:
+    """Euros as the page writes them: "€ 1.500.000", cents only when there are some."""
+    places = 0 if value == value.to_integral_value() else 2
+    return "€\u00a0" + number_format(value, places, use_l10n=True, force_grouping=True)
+
+
+def table_date(day) -> str:
+    return date_format(day, TABLE_DATE, use_l10n=True)
+
+
+def expected_end(row: ReportMunicipality) -> str:
+    """The trajectory's end: the day it completed or stopped, else the expected end (the date
+    staff set, or the forecast range P50–P80)."""
+    if row.completed_on:
+        return format_html("{} {}", _("completed"), table_date(row.completed_on))
+    if row.stopped_on:
+        return format_html("{} {}", _("stopped"), table_date(row.stopped_on))
+    p50, p80 = row.expected_completion_p50, row.expected_completion_p80
+    if not p50:
+        return ""
+    if row.expected_end_set_by_staff:
+        return format_html(
+            '{} <abbr title="{}">*</abbr>', table_date(p50), _("set by programme staff")
+        )
+    if p80 and p80 != p50:
+        return f"{table_date(p50)} – {table_date(p80)}"
+    return table_date(p50)
+
+
+def municipality_name(row: ReportMunicipality) -> str:
+    if row.name_now and row.name_now != row.name:
+        return format_html(
+            '{} <span class="muted">({})</span>',
+            row.name,
+            _("now %(name)s") % {"name": row.name_now},
+        )
+    return escape(row.name)
+
+
+def row_html(row: ReportMunicipality, columns: list[PageColumn]) -> SafeString:
+    """One row of a round's compact table; each cell names its column for narrow screens,
+    where the table stacks (see reports.css)."""
+    guided = row.has_trajectory
+    values = {
+        "municipality": municipality_name(row),
+        "status": format_html('<span class="badge {}">{}</span>', row.status, row.status_label),
+        "trajectory": format_html(
+            '<span class="badge {}">{}</span>',
+            row.trajectory_state,
+            row.trajectory_state_label,
+        )
+        if guided
+        else "",
+        "committed": money(row.committed_eur) if guided else "",
+        "consumed": money(row.consumed_eur) if guided else "",
+        "expected_end": expected_end(row) if guided else "",
+    }
+    cells = []
+    for column in columns:
+        tag = "th" if column.key == "municipality" else "td"
+        css = f"col-{column.key} num" if column.numeric else f"col-{column.key}"
+        scope = ' scope="row"' if tag == "th" else ""
+        cells.append(
+            f'<{tag}{scope} class="{css}" data-label="{escape(column.label)}">'
+            f"{values[column.key]}</{tag}>"
+        )
+    return mark_safe("".join(cells))
 
 
 def round_page(round_: ReportRound) -> dict:
-    """What the page shows of a round: its figures, its charts, its municipalities' table.
+    """What the page shows of a round: its figures, its charts, its compact table.
 
     The table's cells are formatted here rather than in the template: a template tag per cell
     made a round of a few thousand applications take seconds."""
     rows = round_.municipalities
-    columns = [
-        column
-        for column in present(MUNICIPALITY_COLUMNS, rows)
-        if column.key not in PAGE_SKIP
-        and (column.key not in SKIP_WHEN_EMPTY or any(cell(row, column) for row in rows))
-    ]
+    guided = any(row.has_trajectory for row in rows)
+    columns = [column for column in COMPACT_COLUMNS if guided or not column.guidance]
     return {
         "round": round_,
         "charts": charts.round_charts(round_),
         "columns": columns,
-        "rows": [
-            mark_safe(
-                "".join(
-                    cell_html(column, value, row.status)
-                    for column, value in zip(columns, values, strict=True)
-                )
+        "rows": [row_html(row, columns) for row in rows],
+        **round_money(round_),
+    }
+
+
+def round_money(round_: ReportRound) -> dict:
+    return {"committed": money(round_.committed_eur), "consumed": money(round_.consumed_eur)}
+
+
+# The rows of the table of applications per round: a figure per row, a round per column, so the
+# table stays narrow whatever the length of the labels.
+ROUND_FIGURES = [
+    "submitted",
+    "late_from_previous_round",
+    "ever_admissible",
+    "inadmissible",
+    "deferred",
+    "accepted",
+    "withdrawn",
+    "awaiting_admissibility",
+    "awaiting_assessment",
+]
+
+
+def round_figures(report: StatusReport) -> list[dict]:
+    columns = {column.key: column for column in ROUND_COLUMNS}
+    if not report.rounds:
+        return []
+    return [
+        {
+            "key": "deadline",
+            "label": columns["deadline"].label,
+            "values": [table_date(round_.deadline) for round_ in report.rounds],
+        },
+        *(
+            {
+                "key": key,
+                "label": columns[key].label,
+                "values": [getattr(round_, key) for round_ in report.rounds],
+            }
+            for key in ROUND_FIGURES
+        ),
+    ]
+
+
+def summary(report: StatusReport) -> dict:
+    """The figures above the rounds: the applications of every round together, and the budget's
+    amounts written as the page writes money."""
+    rounds = report.rounds
+    budget = report.budget
+    return {
+        "round_figures": round_figures(report),
+        "totals": {
+            key: sum(getattr(round_, key) for round_ in rounds)
+            for key in (
+                "submitted",
+                "ever_admissible",
+                "accepted",
+                "inadmissible",
+                "deferred",
+                "withdrawn",
             )
-            for row, values in zip(
-                rows, ([cell(row, column) for column in columns] for row in rows), strict=True
-            )
+        }
+        | {
+            "awaiting": sum(r.awaiting_admissibility + r.awaiting_assessment for r in rounds),
+        },
+        "indicators": [
+            {
+                "label": Indicator.Kind(item.kind).label
+                if item.kind in Indicator.Kind.values
+                else item.kind,
+                "trajectories": item.trajectories,
+                "before": item.before_average,
+                "after": item.after_average,
+            }
+            for item in report.evaluation.indicators
         ],
+        "budget": {
+            "total": money(budget.total_eur),
+            "committed": money(budget.committed_eur),
+            "consumed": money(budget.consumed_eur),
+            "remaining": money(budget.remaining_eur),
+            "forecast": money(budget.forecast_at_completion_eur),
+        },
     }

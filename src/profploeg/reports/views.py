@@ -7,7 +7,7 @@ from profploeg.programmes.models import Programme
 
 from . import charts, exports, maps
 from .forms import AsOfForm
-from .page import round_page
+from .page import round_page, summary
 from .status import status_report
 
 # Query parameters that choose a download rather than what the report shows.
@@ -59,6 +59,7 @@ def status(request, pk: int):
             "as_of": as_of,
             "query": query.urlencode(),
             "rounds": [round_page(round_) for round_ in report.rounds],
+            **summary(report),
             "programme_charts": charts.programme_charts(report),
             "map_chart": map_chart,
             "province_chart": None if map_chart else maps.province_tiles(report),

@@ -5,7 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from profploeg.programmes.models import Theme
+from profploeg.lib import formats
+from profploeg.programmes.models import Programme, Theme
 from profploeg.trajectories.models import Trajectory, visible_municipality_filter
 
 
@@ -22,6 +23,9 @@ class CaseQuerySet(models.QuerySet):
     def published(self) -> "CaseQuerySet":
         """What the public sees: published cases, nothing else."""
         return self.filter(status=Case.Status.PUBLISHED)
+
+    def in_programme(self, programme: Programme | int) -> "CaseQuerySet":
+        return self.filter(trajectory__application__round__programme=programme)
 
     def visible_to(self, user) -> "CaseQuerySet":
         """Staff and experts see every case; a municipality its own; a province those of its
@@ -154,7 +158,7 @@ class CaseEvent(models.Model):
         indexes = [models.Index(fields=["case", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.case}: {self.action} ({self.at:%Y-%m-%d})"
+        return f"{self.case}: {self.get_action_display()} ({formats.short_day(self.at)})"
 
 
 def photo_path(instance: "CasePhoto", filename: str) -> str:

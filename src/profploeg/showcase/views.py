@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from profploeg.accounts.permissions import role_required
 from profploeg.lib.forms import attempt, posted
 from profploeg.municipalities.models import Province
+from profploeg.programmes.forms import ProgrammeFilterForm
 from profploeg.trajectories.models import Trajectory
 from profploeg.trajectories.permissions import get_visible_trajectory
 
@@ -232,14 +233,15 @@ def get_visible_case(user, pk: int) -> Case:
 @role_required(*ALL_ROLES)
 def manage(request):
     """The cases the user may see, and for the profploeg the completed trajectories without one."""
-    cases = (
+    choose = ProgrammeFilterForm(request.GET)
+    cases = choose.apply(
         Case.objects.visible_to(request.user)
         .select_related("trajectory__application__municipality")
         .order_by("status", "title")
     )
-    context = {"cases": cases, "team": services.is_team(request.user)}
+    context = {"cases": cases, "team": services.is_team(request.user), "choose_programme": choose}
     if context["team"]:
-        context["candidates"] = (
+        context["candidates"] = choose.apply(
             Trajectory.objects.filter(status=Trajectory.Status.COMPLETED, case__isnull=True)
             .select_related("application__municipality", "application__round")
             .order_by("-ended_on")

@@ -6,8 +6,10 @@ import datetime
 from decimal import Decimal, InvalidOperation
 from typing import IO
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from profploeg.lib.tables import column_index, is_blank, read_table
@@ -29,12 +31,14 @@ MAX_ROWS = 5000
 
 
 def activity_codes() -> dict[str, str]:
-    """Activity codes by every way of writing them: code, English or Dutch label."""
+    """Activity codes by every way of writing them: code, or label in any language offered."""
     codes = {}
     for value, label in PersonDayEntry.Activity.choices:
         codes[value] = value
-        codes[str(label).lower()] = value
         codes[value.replace("_", " ")] = value
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                codes[str(label).lower()] = value
     codes.update(
         {
             "analyse": "analysis",
@@ -48,6 +52,11 @@ def activity_codes() -> dict[str, str]:
         }
     )
     return codes
+
+
+def activity_names() -> str:
+    """The activities as the import accepts them, in the active language: "Analyse (analysis), …"."""
+    return ", ".join(f"{label} ({value})" for value, label in PersonDayEntry.Activity.choices)
 
 
 def parse_date(value) -> datetime.date | None:
@@ -120,7 +129,7 @@ def read_rows(*, upload: IO[bytes], filename: str, expert: Expert) -> list[Impor
         if activity is None:
             problems.append(
                 _("unknown activity %(value)r (use one of: %(choices)s)")
-                % {"value": raw_activity, "choices": ", ".join(PersonDayEntry.Activity.values)}
+                % {"value": raw_activity, "choices": activity_names()}
             )
         trajectory = find_trajectory(
             assigned,

@@ -5,11 +5,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from profploeg.applications.models import Application
+from profploeg.lib import formats
 from profploeg.programmes.models import Programme
 
 DAYS = {"max_digits": 6, "decimal_places": 1}
@@ -147,7 +148,7 @@ class DayRate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.expert.name}: € {self.rate_eur} ({self.valid_from})"
+        return f"{self.expert.name}: {formats.money(self.rate_eur)} ({formats.short_day(self.valid_from)})"
 
 
 class Offer(models.Model):
@@ -213,7 +214,7 @@ class OfferAmendment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.effective_on}: € {self.total_eur} / {self.capacity}"
+        return f"{formats.short_day(self.effective_on)}: {formats.money(self.total_eur)} / {self.capacity}"
 
 
 class IntakeQuerySet(models.QuerySet):
@@ -222,6 +223,9 @@ class IntakeQuerySet(models.QuerySet):
             return self.none()
         condition = visible_municipality_filter(user, "application__")
         return self if condition is None else self.filter(condition)
+
+    def in_programme(self, programme: Programme | int) -> "IntakeQuerySet":
+        return self.filter(application__round__programme=programme)
 
     def live(self) -> "IntakeQuerySet":
         return self.exclude(status=Intake.Status.CANCELLED)
@@ -383,8 +387,24 @@ class TrajectoryQuerySet(models.QuerySet):
         condition = visible_municipality_filter(user, "application__")
         return self if condition is None else self.filter(condition)
 
-    def in_programme(self, programme: Programme) -> "TrajectoryQuerySet":
+    def in_programme(self, programme: Programme | int) -> "TrajectoryQuerySet":
         return self.filter(application__round__programme=programme)
+
+    def needing_attention(self, day: datetime.date) -> "TrajectoryQuerySet":
+        """Open and past their planned end (overdue), or running without a person-day
+        registered for `monitor.INACTIVE_AFTER_DAYS` (inactive): the budget monitor's flags,
+        read from the current status without building the monitor."""
+        # Imported here: the monitor reads these models.
+        from .monitor import INACTIVE_AFTER_DAYS
+
+        since = day - datetime.timedelta(days=INACTIVE_AFTER_DAYS)
+        recent = PersonDayEntry.objects.filter(
+            trajectory=OuterRef("pk"), date__gt=since, date__lte=day
+        )
+        running = Trajectory.Status.RUNNING
+        return self.filter(status__in=[Trajectory.Status.PLANNED, running]).filter(
+            Q(planned_end__lt=day) | (Q(status=running, started_on__lte=since) & ~Exists(recent))
+        )
 
     def existing_on(self, day: datetime.date) -> "TrajectoryQuerySet":
         """Trajectories created (intake held) by the end of that day."""
@@ -500,7 +520,10 @@ class TrajectoryEvent(models.Model):
         indexes = [models.Index(fields=["trajectory", "effective_on"])]
 
     def __str__(self) -> str:
-        return f"{self.effective_on}: {self.from_status or '-'} → {self.to_status} ({self.phase})"
+        return (
+            f"{formats.short_day(self.effective_on)}: {self.get_from_status_display() or '-'} → "
+            f"{self.get_to_status_display()} ({self.get_phase_display()})"
+        )
 
 
 def plan_in_force(day: datetime.date, assignment_ref: str = "pk") -> Subquery:
@@ -551,7 +574,7 @@ class Assignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.expert.name}: {self.planned_days}"
+        return f"{self.expert.name}: {formats.days(self.planned_days)}"
 
 
 class PlanChange(models.Model):
@@ -582,7 +605,7 @@ class PlanChange(models.Model):
         indexes = [models.Index(fields=["assignment", "effective_on"])]
 
     def __str__(self) -> str:
-        return f"{self.effective_on}: {self.planned_days}"
+        return f"{formats.short_day(self.effective_on)}: {formats.days(self.planned_days)}"
 
 
 class ExpectedEnd(models.Model):
@@ -605,7 +628,7 @@ class ExpectedEnd(models.Model):
         indexes = [models.Index(fields=["trajectory", "effective_on"])]
 
     def __str__(self) -> str:
-        return f"{self.effective_on}: {self.expected_end}"
+        return f"{formats.short_day(self.effective_on)}: {formats.short_day(self.expected_end)}"
 
 
 class PersonDayEntryQuerySet(models.QuerySet):
@@ -614,6 +637,9 @@ class PersonDayEntryQuerySet(models.QuerySet):
             return self.none()
         condition = visible_municipality_filter(user, "trajectory__application__")
         return self if condition is None else self.filter(condition)
+
+    def in_programme(self, programme: Programme | int) -> "PersonDayEntryQuerySet":
+        return self.filter(trajectory__application__round__programme=programme)
 
 
 class PersonDayEntry(models.Model):
@@ -662,7 +688,7 @@ class PersonDayEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date} {self.expert.name}: {self.days}"
+        return f"{formats.short_day(self.date)} {self.expert.name}: {formats.days(self.days)}"
 
     @property
     def cost_eur(self) -> Decimal:
@@ -698,4 +724,7 @@ class PersonDayCorrection(models.Model):
         verbose_name_plural = _("person-day corrections")
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d} {self.expert.name}: {self.old_days} → {self.new_days}"
+        return (
+            f"{formats.short_day(self.at)} {self.expert.name}: "
+            f"{formats.days(self.old_days or 0)} → {formats.days(self.new_days or 0)}"
+        )

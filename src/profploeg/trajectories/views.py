@@ -10,8 +10,9 @@ from django.views.decorators.http import require_POST
 
 from profploeg.accounts.permissions import role_required
 from profploeg.applications.models import Application
-from profploeg.lib import charts
+from profploeg.lib import charts, formats
 from profploeg.lib.forms import attempt, posted
+from profploeg.programmes.forms import ProgrammeFilterForm
 from profploeg.programmes.models import Programme
 
 from . import services
@@ -61,8 +62,10 @@ ALL_ROLES = ("staff", "expert", "municipality", "province")
 
 @role_required(*ALL_ROLES)
 def trajectory_list(request):
-    """Trajectories the user may see; for the team also the intakes to plan and planned."""
-    trajectories = (
+    """Trajectories the user may see; for the team also the intakes to plan and planned; all
+    of one programme with ?programme=."""
+    choose = ProgrammeFilterForm(request.GET)
+    trajectories = choose.apply(
         Trajectory.objects.visible_to(request.user)
         .select_related("application__municipality", "application__round")
         .annotate(
@@ -70,21 +73,20 @@ def trajectory_list(request):
         )
         .order_by("application__round__number", "application__municipality__name")
     )
-    context = {"trajectories": trajectories}
+    context = {"trajectories": trajectories, "choose_programme": choose}
     if is_team(request.user):
-        context["awaiting_intake"] = (
-            Application.objects.filter(status=Application.Status.ACCEPTED)
-            .exclude(intakes__status__in=[Intake.Status.PLANNED, Intake.Status.HELD])
+        context["awaiting_intake"] = choose.apply(
+            Application.objects.awaiting_intake()
             .select_related("municipality", "round")
             .order_by("round__number", "municipality__name")
         )
-        context["planned_intakes"] = (
+        context["planned_intakes"] = choose.apply(
             Intake.objects.filter(status=Intake.Status.PLANNED)
             .select_related("application__municipality", "application__round")
             .order_by("planned_at")
         )
     else:
-        context["planned_intakes"] = (
+        context["planned_intakes"] = choose.apply(
             Intake.objects.visible_to(request.user)
             .filter(status=Intake.Status.PLANNED)
             .select_related("application__municipality")
@@ -516,15 +518,16 @@ def person_days(request):
     ):
         messages.success(request, _("The person-days were registered."))
         return redirect(request.get_full_path())
-    entries = (
-        PersonDayEntry.objects.filter(expert=expert)
-        .select_related("trajectory__application__municipality")
-        .order_by("-date", "-pk")[:100]
-    )
+    programme_filter = ProgrammeFilterForm(request.GET)
+    entries = programme_filter.apply(PersonDayEntry.objects.filter(expert=expert))
+    entries = entries.select_related("trajectory__application__municipality").order_by(
+        "-date", "-pk"
+    )[:100]
     context = {
         "expert": expert,
         "form": form,
         "entries": entries,
+        "programme_filter": programme_filter,
         "choose": ExpertChoiceForm(initial={"expert": expert})
         if request.user.role == "staff"
         else None,
@@ -566,7 +569,9 @@ def person_days_import(request):
             )
             return redirect(f"{reverse('trajectories:days')}?expert={expert.pk}")
     return render(
-        request, "trajectories/persondayentry_import.html", {"expert": expert, "form": form}
+        request,
+        "trajectories/persondayentry_import.html",
+        {"expert": expert, "form": form, "activities": PersonDayEntry.Activity.choices},
     )
 
 
@@ -620,7 +625,7 @@ def person_days_correct(request, pk: int):
 
 @role_required("staff", "expert")
 def budget_latest(request):
-    programme = Programme.objects.order_by("-published_on", "-pk").first()
+    programme = Programme.objects.newest_first().first()
     if programme is None:
         raise Http404
     return redirect("trajectories:budget", programme_pk=programme.pk)
@@ -637,7 +642,7 @@ def budget(request, programme_pk: int):
     monitor = budget_monitor(programme=programme, as_of=as_of)
     chart = charts.line_chart(
         title=_("Burn-up: consumed and committed against the total"),
-        x_labels=[point.month.strftime("%m/%Y") for point in monitor.burnup],
+        x_labels=[formats.month(point.month) for point in monitor.burnup],
         series=[
             charts.Series(_("Total"), [p.total_eur for p in monitor.burnup], "#b3261e", "6 4"),
             charts.Series(
@@ -645,7 +650,7 @@ def budget(request, programme_pk: int):
             ),
             charts.Series(_("Consumed"), [p.consumed_eur for p in monitor.burnup], "#004b8d"),
         ],
-        y_format=lambda value: f"€ {value / 1000:,.0f}k",
+        y_format=formats.money_short,
     )
     # Every trajectory counts in the figures; the table shows them a page at a time, so that
     # the page does not grow with the programme.

@@ -52,6 +52,8 @@ MATRIX = {
     "set_language": ("POST", {}, PUBLIC),
     "healthz": ("GET", {}, PUBLIC),
     "home": ("GET", {}, EVERYONE),
+    "workspace": ("GET", {}, STAFF),
+    "workspace_retry": ("POST", {}, STAFF),
     "accounts:login": ("GET", {}, PUBLIC),
     "accounts:logout": ("POST", {}, "login login login login login login"),
     "accounts:verify": ("GET", {}, EVERYONE),
@@ -77,6 +79,8 @@ MATRIX = {
     "programmes:list": ("GET", {}, EVERYONE),
     "programmes:create": ("GET", {}, STAFF),
     "programmes:detail": ("GET", {"pk": "programme"}, TEAM),
+    # Without ?programme= there is nowhere to switch to.
+    "programmes:switch": ("GET", {}, "login 403 403 403 404 404"),
     "programmes:edit": ("GET", {"pk": "programme"}, STAFF),
     "programmes:round_add": ("GET", {"pk": "programme"}, STAFF),
     "programmes:round_edit": ("GET", {"round_id": "round"}, STAFF),

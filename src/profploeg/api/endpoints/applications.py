@@ -201,7 +201,7 @@ SORT_FIELDS = {
 def list_applications(request, filters: Query[ApplicationFilters], page: Query[PageIn]):
     found = visible_applications(request.auth)
     if filters.programme:
-        found = found.filter(round__programme_id=filters.programme)
+        found = found.in_programme(filters.programme)
     if filters.round:
         found = found.filter(round_id=filters.round)
     if filters.status:

@@ -169,7 +169,7 @@ SORT_FIELDS = {"planned_at": "planned_at", "municipality": "application__municip
 def list_intakes(request, filters: Query[IntakeFilters], page: Query[PageIn]):
     found = visible_intakes(request.auth)
     if filters.programme:
-        found = found.filter(application__round__programme_id=filters.programme)
+        found = found.in_programme(filters.programme)
     if filters.round:
         found = found.filter(application__round_id=filters.round)
     if filters.status:

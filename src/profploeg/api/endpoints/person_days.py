@@ -153,7 +153,7 @@ class EntryFilters(Schema):
 def list_entries(request, filters: Query[EntryFilters], page: Query[PageIn]):
     found = visible_entries(request.auth)
     if filters.programme:
-        found = found.filter(trajectory__application__round__programme_id=filters.programme)
+        found = found.in_programme(filters.programme)
     if filters.trajectory:
         found = found.filter(trajectory_id=filters.trajectory)
     if filters.expert:

@@ -291,7 +291,7 @@ def in_municipality(refnis: str, prefix: str) -> Q:
 def list_trajectories(request, filters: Query[TrajectoryFilters], page: Query[PageIn]):
     found = visible_trajectories(request.auth)
     if filters.programme:
-        found = found.filter(application__round__programme_id=filters.programme)
+        found = found.in_programme(filters.programme)
     if filters.round:
         found = found.filter(application__round_id=filters.round)
     if filters.status:

@@ -135,17 +135,17 @@ class TokenPageTests(ApiTestCase):
 
 
 class NavigationTests(ApiTestCase):
-    def test_every_logged_in_user_finds_the_token_page_and_staff_the_import(self):
-        for user, sees_import in ((self.alice, False), (self.paula, False), (self.staff, True)):
+    def test_every_logged_in_user_finds_the_token_page_on_their_account(self):
+        for user in (self.alice, self.paula, self.staff):
             with self.subTest(user=user.username):
                 self.client.force_login(user)
-                page = self.client.get("/api/tokens/", headers={"Accept-Language": "en"})
+                page = self.client.get("/accounts/profile/", headers={"Accept-Language": "en"})
                 self.assertContains(page, '<a href="/api/tokens/">API tokens</a>', html=True)
-                link = '<a href="/imports/applications/">Import applications</a>'
-                if sees_import:
-                    self.assertContains(page, link, html=True)
-                else:
-                    self.assertNotContains(page, link, html=True)
+
+    def test_staff_find_the_import_on_the_programmes_page(self):
+        self.client.force_login(self.staff)
+        page = self.client.get("/programmes/", headers={"Accept-Language": "en"})
+        self.assertContains(page, 'href="/imports/applications/"')
 
     def test_the_links_are_not_shown_to_anonymous_visitors(self):
         page = self.client.get("/vitrine/", headers={"Accept-Language": "en"})

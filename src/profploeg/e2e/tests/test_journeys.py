@@ -112,7 +112,7 @@ class JourneyTests(BrowserTestCase):
         trajectory = self.world.running()
         page = self.open(self.world.expert_user)
         self.go(page, "/trajectories/")
-        page.get_by_role("link", name="Person-days").click()
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Person-days").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Person-days: Eva Expert")
         page.get_by_label("Trajectory").select_option(str(trajectory.pk))
         expect(page.get_by_label("Date")).to_have_value(f"{timezone.localdate():%Y-%m-%d}")

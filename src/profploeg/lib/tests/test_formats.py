@@ -1,6 +1,7 @@
 import datetime
 from decimal import Decimal
 
+from django.template import Context, Template
 from django.test import SimpleTestCase
 from django.utils import translation
 
@@ -55,3 +56,17 @@ class EnglishTests(SimpleTestCase):
             self.assertEqual(formats.short_day(FEB_7), "07/02/2022")
             self.assertEqual(formats.money(Decimal("1500000")), "€ 1,500,000.00")
             self.assertEqual(formats.days(Decimal("2.5")), "2.5")
+
+
+class FilterTests(SimpleTestCase):
+    def test_templates_format_changes_money_and_days_in_the_active_language(self):
+        template = Template(
+            "{{ change|signed }} {{ amount|money }} {{ total|days }} {{ none|signed }}"
+        )
+        context = Context(
+            {"change": Decimal("-2.8"), "amount": Decimal("1500"), "total": Decimal("2.50")}
+        )
+        with translation.override("nl-be"):
+            self.assertEqual(template.render(context), "-2,8 € 1.500,00 2,5 ")
+        with translation.override("en"):
+            self.assertEqual(template.render(context), "-2.8 € 1,500.00 2.5 ")

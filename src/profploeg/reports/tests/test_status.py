@@ -246,7 +246,9 @@ class StatusPageTests(BaseTestCase):
         self.client.login(username="sam", password=PASSWORD)
         response = self.client.get(self.url, {"as_of": "2021-08-05"})
         self.assertContains(response, "Lier")
-        self.assertContains(response, "13 augustus 2021")
+        self.assertContains(response, "op 5 augustus 2021")
+        # The round's deadline in the table: a date as tables write it.
+        self.assertContains(response, ">13/08/2021</td>")
 
     def test_csv_download_has_one_row_per_application(self):
         self.submit(self.lier)

@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from profploeg.showcase.models import Case
-from profploeg.test import PASSWORD
+from profploeg.test import PASSWORD, make_programme
 
 from .base import ShowcaseTestCase, jpeg
 
@@ -20,6 +20,16 @@ class ManageTests(ShowcaseTestCase):
         )
         case = Case.objects.get()
         self.assertRedirects(response, reverse("showcase:manage_case", args=[case.pk]))
+
+    def test_the_cases_of_one_programme_with_the_programme_filter(self):
+        case = self.draft()
+        other = make_programme(title="Profploeg 2")
+        self.login(self.staff)
+        page = self.client.get(reverse("showcase:manage"), {"programme": self.programme.pk})
+        self.assertEqual(list(page.context["cases"]), [case])
+        page = self.client.get(reverse("showcase:manage"), {"programme": other.pk})
+        self.assertEqual(list(page.context["cases"]), [])
+        self.assertEqual(list(page.context["candidates"]), [])
 
     def test_the_whole_workflow_through_the_pages(self):
         case = self.draft()

@@ -4,10 +4,14 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook
 
+from profploeg.test import PASSWORD
 from profploeg.trajectories import services
 from profploeg.trajectories.imports import read_rows
 from profploeg.trajectories.models import PersonDayEntry
@@ -137,6 +141,36 @@ class ImportTests(TrajectoryTestCase):
             csv_file(";;;\n\ndate;municipality;days;activity\n2022-02-01;Lier;1;analysis\n")
         )
         self.assertEqual(entry.date, datetime.date(2022, 2, 1))
+
+
+class ActivityLanguageTests(TrajectoryTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.lier_trajectory = cls.trajectory(cls.lier)
+
+    def test_the_import_help_lists_the_activities_in_the_page_language_with_their_codes(self):
+        self.client.login(username=self.expert.username, password=PASSWORD)
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl-be"
+        response = self.client.get(reverse("trajectories:days_import"))
+        self.assertContains(response, "<td>Terreinbezoek</td><td><code>field_visit</code></td>")
+        self.assertNotContains(response, "Field visit")
+
+    def test_an_unknown_activity_names_the_activities_in_the_active_language(self):
+        upload = csv_file("datum;gemeente;dagen;activiteit\n01/02/2022;Lier;1;dansen\n")
+        with translation.override("nl-be"), self.assertRaises(ValidationError) as raised:
+            rows = read_rows(upload=upload, filename="dagen.csv", expert=self.eva)
+            services.import_person_days(by=self.expert, expert=self.eva, rows=rows)
+        self.assertIn("Terreinbezoek (field_visit)", raised.exception.messages[0])
+
+    def test_labels_in_either_language_are_accepted_whatever_the_active_one(self):
+        upload = csv_file(
+            "date;municipality;days;activity\n01/02/2022;Lier;1;Field visit\n"
+            "02/02/2022;Lier;1;Terreinbezoek\n"
+        )
+        with translation.override("nl-be"):
+            rows = read_rows(upload=upload, filename="dagen.csv", expert=self.eva)
+        self.assertEqual([row.activity for row in rows], ["field_visit", "field_visit"])
 
 
 class ImportCommandTests(TrajectoryTestCase):

@@ -2,6 +2,7 @@ import datetime
 import io
 from decimal import Decimal
 
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -307,6 +308,18 @@ class BudgetPageTests(TrajectoryTestCase):
         self.assertContains(response, "P50 – P80")
         self.assertContains(response, "Days already worked are never priced again")
         self.assertContains(response, "Lier")
+
+    def test_the_burn_up_axis_shows_euro_amounts_in_belgian_dutch(self):
+        self.login(self.staff)
+        url = reverse("trajectories:budget", args=[self.programme.pk])
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl-be"
+        response = self.client.get(url, {"as_of": "2022-02-28"})
+        chart = str(response.context["chart"])
+        self.assertIn(">€ 500.000<", chart)
+        self.assertIn(">€ 1,5 mln<", chart)
+        self.assertNotIn("EUR", chart)
+        self.assertNotRegex(chart, r"€ [0-9,]+k")
+        self.assertIn(">02/2022<", chart)
 
     def test_municipality_cannot_see_the_budget_monitor(self):
         self.login(self.alice)
