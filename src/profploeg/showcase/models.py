@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from profploeg.lib import formats
 from profploeg.programmes.models import Programme, Theme
 from profploeg.trajectories.models import Trajectory, visible_municipality_filter
 
@@ -157,7 +158,7 @@ class CaseEvent(models.Model):
         indexes = [models.Index(fields=["case", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.case}: {self.action} ({self.at:%Y-%m-%d})"
+        return f"{self.case}: {self.get_action_display()} ({formats.short_day(self.at)})"
 
 
 def photo_path(instance: "CasePhoto", filename: str) -> str:

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from profploeg.applications.models import Application
+from profploeg.lib import formats
 from profploeg.programmes.models import Programme
 
 DAYS = {"max_digits": 6, "decimal_places": 1}
@@ -147,7 +148,7 @@ class DayRate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.expert.name}: € {self.rate_eur} ({self.valid_from})"
+        return f"{self.expert.name}: {formats.money(self.rate_eur)} ({formats.short_day(self.valid_from)})"
 
 
 class Offer(models.Model):
@@ -213,7 +214,7 @@ class OfferAmendment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.effective_on}: € {self.total_eur} / {self.capacity}"
+        return f"{formats.short_day(self.effective_on)}: {formats.money(self.total_eur)} / {self.capacity}"
 
 
 class IntakeQuerySet(models.QuerySet):
@@ -519,7 +520,10 @@ class TrajectoryEvent(models.Model):
         indexes = [models.Index(fields=["trajectory", "effective_on"])]
 
     def __str__(self) -> str:
-        return f"{self.effective_on}: {self.from_status or '-'} → {self.to_status} ({self.phase})"
+        return (
+            f"{formats.short_day(self.effective_on)}: {self.get_from_status_display() or '-'} → "
+            f"{self.get_to_status_display()} ({self.get_phase_display()})"
+        )
 
 
 def plan_in_force(day: datetime.date, assignment_ref: str = "pk") -> Subquery:
@@ -570,7 +574,7 @@ class Assignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.expert.name}: {self.planned_days}"
+        return f"{self.expert.name}: {formats.days(self.planned_days)}"
 
 
 class PlanChange(models.Model):
@@ -601,7 +605,7 @@ class PlanChange(models.Model):
         indexes = [models.Index(fields=["assignment", "effective_on"])]
 
     def __str__(self) -> str:
-        return f"{self.effective_on}: {self.planned_days}"
+        return f"{formats.short_day(self.effective_on)}: {formats.days(self.planned_days)}"
 
 
 class ExpectedEnd(models.Model):
@@ -624,7 +628,7 @@ class ExpectedEnd(models.Model):
         indexes = [models.Index(fields=["trajectory", "effective_on"])]
 
     def __str__(self) -> str:
-        return f"{self.effective_on}: {self.expected_end}"
+        return f"{formats.short_day(self.effective_on)}: {formats.short_day(self.expected_end)}"
 
 
 class PersonDayEntryQuerySet(models.QuerySet):
@@ -684,7 +688,7 @@ class PersonDayEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date} {self.expert.name}: {self.days}"
+        return f"{formats.short_day(self.date)} {self.expert.name}: {formats.days(self.days)}"
 
     @property
     def cost_eur(self) -> Decimal:
@@ -720,4 +724,7 @@ class PersonDayCorrection(models.Model):
         verbose_name_plural = _("person-day corrections")
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d} {self.expert.name}: {self.old_days} → {self.new_days}"
+        return (
+            f"{formats.short_day(self.at)} {self.expert.name}: "
+            f"{formats.days(self.old_days or 0)} → {formats.days(self.new_days or 0)}"
+        )
