@@ -81,20 +81,20 @@ def todo(*, now: datetime.datetime | None = None) -> dict:
             oldest_url=application_url,
         ),
         pile(
-            gettext_lazy("Admissible applications awaiting a decision"),
+            gettext_lazy("Applications awaiting the assessment"),
             to_assess,
             order="submitted_at",
             oldest_url=application_url,
         ),
         pile(
-            gettext_lazy("Accepted applications without an intake: intakes to plan"),
+            gettext_lazy("Intakes to plan"),
             applications.awaiting_intake(),
             order="submitted_at",
             oldest_url=lambda a: reverse("trajectories:intake_plan", args=[a.pk]),
             url=reverse("trajectories:list"),
         ),
         pile(
-            gettext_lazy("Inadmissible or deferred without a follow-up by the province"),
+            gettext_lazy("Follow-ups the province has not recorded yet"),
             applications.awaiting_referral(),
             order="submitted_at",
             oldest_url=application_url,

@@ -44,10 +44,6 @@ class ApplicationQuerySet(models.QuerySet):
             intakes__status__in=[Intake.Status.PLANNED, Intake.Status.HELD]
         )
 
-    def awaiting_decision(self) -> "ApplicationQuerySet":
-        """Submitted (admissibility to check) or admissible (to assess)."""
-        return self.filter(status__in=[Application.Status.SUBMITTED, Application.Status.ADMISSIBLE])
-
     def awaiting_referral(self) -> "ApplicationQuerySet":
         """Inadmissible or deferred, and the province has not recorded a follow-up yet."""
         return self.filter(

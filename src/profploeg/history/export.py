@@ -266,7 +266,10 @@ def history_rows(programme: Programme) -> dict[str, list[dict]]:
         Intake.objects.filter(application__round__programme=programme)
         .select_related("application__municipality", "application__round", "created_by")
         .prefetch_related("experts")
-        .order_by("planned_at", "pk")
+        # Intakes recorded afterwards share their hour: the natural key breaks the tie.
+        .order_by(
+            "planned_at", "application__round__number", "application__municipality__refnis", "pk"
+        )
     ):
         rows["intakes"].append(
             {

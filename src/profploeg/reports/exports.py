@@ -4,14 +4,20 @@ Every format renders the same report: JSON and CSV as data, XLSX as a workbook o
 PDF as the answer to the written parliamentary question (see `document.py`). The annex, the
 overview of the municipalities of a round, has its own XLSX, DOCX, PDF and CSV."""
 
+import datetime
 import io
+from decimal import Decimal
 
-from profploeg.lib.spreadsheets import SafeWriter
+from django.utils import translation
+
+from profploeg.applications.models import Application
+from profploeg.lib.spreadsheets import EXCEL, CsvDialect, SafeWriter
 
 from . import docx_export, pdf_export, xlsx_export
 from .document import annex_document, answer_document
 from .schema import StatusReport
-from .tables import ROUND_COLUMNS
+from .status import STATE_LABELS
+from .tables import MUNICIPALITY_COLUMNS, ROUND_COLUMNS
 
 # The municipalities' CSV: every field of a row as the JSON writes it, the round first.
 MUNICIPALITY_CSV = [
@@ -45,6 +51,41 @@ MUNICIPALITY_CSV = [
 ]
 
 
+# The Excel dialect's Dutch headers: those of the annex for Parliament (`tables.py`), and for the
+# fields that only the CSV has.
+DUTCH_HEADERS = {column.key: column.dutch for column in MUNICIPALITY_COLUMNS} | {
+    "round": "Ronde",
+    "status": "Status",
+    "trajectory_state": "Traject",
+    "expected_end_set_by_staff": "Einddatum vastgelegd door VLAIO",
+}
+# How each field is typed, for the dialect to write it: money and person-days as decimals, dates
+# as dates; the rest as the JSON has it.
+KINDS = {column.key: column.kind for column in (*MUNICIPALITY_COLUMNS, *ROUND_COLUMNS)}
+
+
+def typed(value, kind: str):
+    """A JSON value of the report (decimals and dates are strings there) as a Python value."""
+    if value is None or value == "":
+        return None
+    if kind in ("money", "days"):
+        return Decimal(value)
+    if kind == "date":
+        return datetime.date.fromisoformat(value)
+    return value
+
+
+def people_value(key: str, value):
+    """A code as people read it in Dutch: the status labels."""
+    if value is None:
+        return None
+    if key == "status":
+        return str(Application.Status(value).label)
+    if key == "trajectory_state":
+        return str(STATE_LABELS[value])
+    return value
+
+
 def as_json(report: StatusReport) -> str:
     return report.to_json()
 
@@ -58,37 +99,48 @@ def csv_value(value):
     return "" if value is None else value
 
 
-def municipalities_csv(report: StatusReport) -> str:
+def municipalities_csv(report: StatusReport, dialect: CsvDialect = EXCEL) -> str:
     """The per-municipality table of every round, one row per application."""
     out = io.StringIO()
-    writer = SafeWriter(out)
-    writer.writerow(MUNICIPALITY_CSV)
-    for round_ in report.rounds:
-        for row in round_.municipalities:
-            data = row.model_dump(mode="json")
-            writer.writerow(
-                [round_.number, *(csv_value(data[key]) for key in MUNICIPALITY_CSV[1:])]
-            )
+    writer = SafeWriter(out, dialect=dialect)
+    # Dutch values whatever the language of the request: the dialect is for Excel in Belgium.
+    with translation.override("nl-be" if dialect.for_people else None):
+        if dialect.for_people:
+            writer.writerow([DUTCH_HEADERS[key] for key in MUNICIPALITY_CSV])
+        else:
+            writer.writerow(MUNICIPALITY_CSV)
+        for round_ in report.rounds:
+            for row in round_.municipalities:
+                data = row.model_dump(mode="json")
+                values = [round_.number]
+                for key in MUNICIPALITY_CSV[1:]:
+                    value = typed(csv_value(data[key]), KINDS.get(key, "text"))
+                    values.append(people_value(key, value) if dialect.for_people else value)
+                writer.writerow(values)
     return out.getvalue()
 
 
-def rounds_csv(report: StatusReport) -> str:
-    """The summary table: one row per round with its figures, as the JSON writes them."""
-    keys = [column.key for column in ROUND_COLUMNS]
+def rounds_csv(report: StatusReport, dialect: CsvDialect = EXCEL) -> str:
+    """The summary table: one row per round with its figures."""
     out = io.StringIO()
-    writer = SafeWriter(out)
-    writer.writerow(keys)
+    writer = SafeWriter(out, dialect=dialect)
+    if dialect.for_people:
+        writer.writerow([column.dutch for column in ROUND_COLUMNS])
+    else:
+        writer.writerow([column.key for column in ROUND_COLUMNS])
     for round_ in report.rounds:
         data = round_.model_dump(mode="json")
-        writer.writerow([csv_value(data[key]) for key in keys])
+        writer.writerow(
+            [typed(csv_value(data[column.key]), column.kind) for column in ROUND_COLUMNS]
+        )
     return out.getvalue()
 
 
 CSV_TABLES = {"municipalities": municipalities_csv, "rounds": rounds_csv}
 
 
-def as_csv(report: StatusReport, table: str = "municipalities") -> str:
-    return CSV_TABLES[table](report)
+def as_csv(report: StatusReport, table: str = "municipalities", dialect: CsvDialect = EXCEL) -> str:
+    return CSV_TABLES[table](report, dialect)
 
 
 def as_docx(report: StatusReport) -> bytes:
@@ -123,15 +175,21 @@ CONTENT_TYPES = {
 
 
 def render(
-    report: StatusReport, format: str, *, table: str = "municipalities", annex: bool = False
+    report: StatusReport,
+    format: str,
+    *,
+    table: str = "municipalities",
+    annex: bool = False,
+    dialect: CsvDialect = EXCEL,
 ):
     """The report in a format: text (JSON, CSV) or bytes (XLSX, DOCX, PDF).
 
-    `annex`: only the overview of the municipalities; `table`: which CSV table."""
+    `annex`: only the overview of the municipalities; `table`: which CSV table; `dialect`: the
+    CSV's, Excel in Belgium by default (see `lib.spreadsheets.CsvDialect`)."""
+    if format == "csv":
+        return as_csv(report, "municipalities" if annex else table, dialect)
     if annex:
         return ANNEX_FORMATS[format](report)
-    if format == "csv":
-        return as_csv(report, table)
     return FORMATS[format](report)
 
 

@@ -6,20 +6,17 @@ demand. Every column of every row stays in the downloads (CSV, XLSX, annex)."""
 
 from dataclasses import dataclass
 
-from django.utils.formats import date_format, number_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from profploeg.evaluations.models import Indicator
+from profploeg.lib import formats
 
 from . import charts
 from .schema import ReportMunicipality, ReportRound, StatusReport
 from .tables import ROUND_COLUMNS
-
-# Dates in tables: "07/02/2022" (in text the template writes "7 februari 2022").
-TABLE_DATE = "d/m/Y"
 
 
 @dataclass(frozen=True)
@@ -43,12 +40,12 @@ COMPACT_COLUMNS = [
 
 def money(value) -> str:
     """Euros as the page writes them: "€ 1.500.000", cents only when there are some."""
-    places = 0 if value == value.to_integral_value() else 2
-    return "€\u00a0" + number_format(value, places, use_l10n=True, force_grouping=True)
+    return formats.money(value, 0 if value == value.to_integral_value() else 2)
 
 
 def table_date(day) -> str:
-    return date_format(day, TABLE_DATE, use_l10n=True)
+    """A date in a table: "07/02/2022" (in text the template writes "7 februari 2022")."""
+    return formats.short_day(day)
 
 
 def expected_end(row: ReportMunicipality) -> str:

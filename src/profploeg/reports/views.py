@@ -1,8 +1,10 @@
-from django.http import HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from profploeg.accounts.permissions import role_required
+from profploeg.lib.spreadsheets import csv_dialect
 from profploeg.programmes.models import Programme
 
 from . import charts, exports, maps
@@ -11,12 +13,12 @@ from .page import round_page, summary
 from .status import status_report
 
 # Query parameters that choose a download rather than what the report shows.
-DOWNLOAD_PARAMETERS = ("format", "table", "annex")
+DOWNLOAD_PARAMETERS = ("format", "table", "annex", "dialect")
 
 
-def download(report, format: str, *, table: str, annex: bool) -> HttpResponse:
+def download(report, format: str, *, table: str, annex: bool, dialect) -> HttpResponse:
     response = HttpResponse(
-        exports.render(report, format, table=table, annex=annex),
+        exports.render(report, format, table=table, annex=annex, dialect=dialect),
         content_type=exports.CONTENT_TYPES[format],
     )
     name = exports.filename(report, format, table=table, annex=annex)
@@ -37,12 +39,17 @@ def status(request, pk: int):
     format = request.GET.get("format")
     table = request.GET.get("table")
     table = table if table in exports.CSV_TABLES else "municipalities"
+    # CSV for Excel in Belgium unless `?dialect=machine` (comma, decimal point, English keys).
+    try:
+        dialect = csv_dialect(request.GET.get("dialect"))
+    except ValidationError as error:
+        return HttpResponseBadRequest(error.messages[0])
     if annex and format in exports.ANNEX_FORMATS:
         report = status_report(programme=programme, as_of=as_of, round_number=annex, **filters)
-        return download(report, format, table=table, annex=True)
+        return download(report, format, table=table, annex=True, dialect=dialect)
     report = status_report(programme=programme, as_of=as_of, round_number=round_number, **filters)
     if format in exports.FORMATS:
-        return download(report, format, table=table, annex=False)
+        return download(report, format, table=table, annex=False, dialect=dialect)
     # The link that reproduces this report; downloads add their own format to it.
     query = request.GET.copy()
     for name in DOWNLOAD_PARAMETERS:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from profploeg.applications.models import Application, Message
 from profploeg.test import municipality
 from profploeg.trajectories.models import Trajectory
+from profploeg.trajectories.monitor import budget_monitor
 from profploeg.trajectories.tests.base import TrajectoryTestCase
 
 Status = Application.Status
@@ -41,16 +42,16 @@ class WorkspaceTests(TrajectoryTestCase):
         checking = piles["Applications awaiting the admissibility check"]
         self.assertEqual((checking.count, checking.oldest), (1, self.to_check))
         self.assertContains(page, f'href="/applications/{self.to_check.pk}/"')
-        assessing = piles["Admissible applications awaiting a decision"]
+        assessing = piles["Applications awaiting the assessment"]
         self.assertEqual((assessing.count, assessing.oldest), (1, self.to_assess))
-        follow_up = piles["Inadmissible or deferred without a follow-up by the province"]
+        follow_up = piles["Follow-ups the province has not recorded yet"]
         self.assertEqual((follow_up.count, follow_up.oldest), (1, self.refused))
 
     def test_an_accepted_application_without_intake_is_an_intake_to_plan(self):
         accepted = self.accepted(municipality("Mechelen"))
         page = self.page()
         piles = {str(pile.title): pile for pile in page.context["piles"]}
-        pile = piles["Accepted applications without an intake: intakes to plan"]
+        pile = piles["Intakes to plan"]
         self.assertEqual((pile.count, pile.oldest), (1, accepted))
         self.assertContains(page, f'href="/trajectories/intakes/plan/{accepted.pk}/"')
 
@@ -107,9 +108,29 @@ class WorkspaceTests(TrajectoryTestCase):
         with CaptureQueriesContext(connection) as more:
             self.assertEqual(self.client.get("/todo/").status_code, 200)
         self.assertEqual(len(more), len(few))
+        # The session and the user, then two per pile (count and oldest) and two for the
+        # trajectories (the first ten and the count).
+        self.assertEqual(len(few), 2 + 6 * 2 + 2)
 
     def test_other_roles_may_not_see_it(self):
         for user in (self.expert, self.alice, self.paula):
             with self.subTest(user=user.username):
                 self.client.force_login(user)
                 self.assertEqual(self.client.get("/todo/").status_code, 403)
+
+
+class AttentionAgreesWithTheMonitorTests(TrajectoryTestCase):
+    def test_the_cheap_read_flags_what_the_budget_monitor_flags(self):
+        inactive = self.trajectory(self.lier)
+        active = self.trajectory(municipality("Gent"))
+        self.register(active, datetime.date(2022, 5, 1))
+        overdue = self.trajectory(self.brugge)
+        Trajectory.objects.filter(pk=overdue.pk).update(planned_end=datetime.date(2022, 5, 1))
+        self.trajectory(municipality("Aalst"), start=None)
+        day = datetime.date(2022, 6, 1)
+        with time_machine.travel(datetime.datetime(2022, 6, 1, 12, 0, tzinfo=datetime.UTC)):
+            monitor = budget_monitor(programme=self.programme, as_of=day)
+            flagged = {line.pk for line in monitor.lines if line.overdue_days or line.inactive}
+            cheap = set(Trajectory.objects.needing_attention(day).values_list("pk", flat=True))
+        self.assertEqual(flagged, {inactive.pk, overdue.pk})
+        self.assertEqual(cheap, flagged)

@@ -1,7 +1,6 @@
 """Every output of the status report says the same: the JSON (CLI and API), the page, the XLSX,
 the CSV tables, the DOCX and the PDF, for the demo and for a second programme with other numbers."""
 
-import csv
 import datetime
 import io
 import json
@@ -13,6 +12,7 @@ import openpyxl
 from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from profploeg.accounts.models import User
 from profploeg.applications.models import Application
 from profploeg.lib.dates import at_brussels
+from profploeg.lib.spreadsheets import EXCEL, MACHINE
 from profploeg.municipalities.models import Municipality
 from profploeg.programmes.models import Programme
 from profploeg.reports import exports
@@ -27,6 +28,7 @@ from profploeg.reports.document import nl_number, ordinal
 from profploeg.reports.schema import StatusReport
 from profploeg.reports.status import status_report
 from profploeg.reports.tables import MUNICIPALITY_COLUMNS, ROUND_COLUMNS, present
+from profploeg.reports.tests.csvs import as_machine, csv_rows
 from profploeg.test import make_round
 from profploeg.trajectories.tests.base import TrajectoryTestCase
 
@@ -139,21 +141,40 @@ class Agreement:
                         self.assertEqual(as_number(cell[key]), as_number(municipality[key]), key)
 
     def csv_agrees(self, report: StatusReport, data: dict) -> None:
-        rounds = list(csv.DictReader(io.StringIO(exports.render(report, "csv", table="rounds"))))
-        for round_, row in zip(data["rounds"], rounds, strict=True):
-            for key, value in row.items():
-                self.assertEqual(as_number(value), as_number(round_[key]), key)
-        rows = list(csv.DictReader(io.StringIO(exports.render(report, "csv"))))
-        expected = [(str(r["number"]), m) for r in data["rounds"] for m in r["municipalities"]]
-        self.assertEqual(len(rows), len(expected))
-        for row, (number, municipality) in zip(rows, expected, strict=True):
-            self.assertEqual(
-                (row["round"], row["refnis"], row["status"]),
-                (number, municipality["refnis"], municipality["status"]),
-            )
-            self.assertEqual(
-                as_number(row["consumed_eur"]), as_number(municipality["consumed_eur"])
-            )
+        """Both dialects: Excel's (the default: Dutch headers and labels, decimal commas,
+        DD/MM/YYYY) read back, and the machine's (English keys, codes, ISO)."""
+        for dialect in (EXCEL, MACHINE):
+            with self.subTest(dialect=dialect.name):
+                rounds = csv_rows(exports.render(report, "csv", table="rounds", dialect=dialect))
+                for round_, row in zip(data["rounds"], rounds, strict=True):
+                    for key, value in as_machine(row, "rounds").items():
+                        self.assertEqual(as_number(value), as_number(round_[key]), key)
+                rows = [
+                    as_machine(row)
+                    for row in csv_rows(exports.render(report, "csv", dialect=dialect))
+                ]
+                expected = [
+                    (str(r["number"]), m) for r in data["rounds"] for m in r["municipalities"]
+                ]
+                self.assertEqual(len(rows), len(expected))
+                # Excel's CSV has the status in Dutch whatever the language of the request.
+                with translation.override("nl-be"):
+                    labels = {code: str(label) for code, label in Status.choices}
+                for row, (number, municipality) in zip(rows, expected, strict=True):
+                    self.assertEqual(
+                        (row["round"], row["refnis"], row["status"], row["received"]),
+                        (
+                            number,
+                            municipality["refnis"],
+                            labels[municipality["status"]]
+                            if dialect.for_people
+                            else municipality["status"],
+                            municipality["received"],
+                        ),
+                    )
+                    self.assertEqual(
+                        as_number(row["consumed_eur"]), as_number(municipality["consumed_eur"])
+                    )
 
     def sentences(self, data: dict) -> list[str]:
         """What the answer must say of each round, in its words."""

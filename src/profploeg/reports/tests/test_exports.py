@@ -11,9 +11,11 @@ from django.test import TestCase
 from django.urls import reverse
 from pypdf import PdfReader
 
+from profploeg.lib.spreadsheets import MACHINE
 from profploeg.programmes.models import Programme
 from profploeg.reports import exports
 from profploeg.reports.status import status_report
+from profploeg.reports.tests.csvs import csv_rows
 from profploeg.test import PASSWORD, BaseTestCase
 
 AS_OF = datetime.date(2022, 1, 31)
@@ -66,7 +68,11 @@ class DemoDownloadTests(TestCase):
         self.assertIn(122, values)
 
     def test_rounds_csv_has_one_row_per_round(self):
-        rows = list(csv.DictReader(io.StringIO(exports.render(self.report, "csv", table="rounds"))))
+        rows = list(
+            csv.DictReader(
+                io.StringIO(exports.render(self.report, "csv", table="rounds", dialect=MACHINE))
+            )
+        )
         self.assertEqual(
             [(r["number"], r["submitted"], r["ever_admissible"], r["accepted"]) for r in rows],
             [("1", "35", "34", "33"), ("2", "50", "50", "50")],
@@ -130,7 +136,7 @@ class CommandTests(TestCase):
                 ("xlsx", b"PK"),
                 ("docx", b"PK"),
                 ("pdf", b"%PDF"),
-                ("csv", b"round,refnis"),
+                ("csv", "\ufeffRonde;NIS-code;Gemeente".encode()),
                 ("json", b"{"),
             ]:
                 with self.subTest(format=format):
@@ -147,9 +153,19 @@ class CommandTests(TestCase):
             "report", "status", "--as-of", "2022-01-31", "--round", "2", "--annex",
             "--format", "csv", stdout=out,
         )  # fmt: skip
-        rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+        rows = csv_rows(out.getvalue())
         self.assertEqual(len(rows), 50)
-        self.assertEqual({row["round"] for row in rows}, {"2"})
+        self.assertEqual({row["Ronde"] for row in rows}, {"2"})
+
+    def test_machine_dialect_on_the_command_line(self):
+        out = io.StringIO()
+        call_command(
+            "report", "status", "--as-of", "2022-01-31", "--format", "csv", "--table", "rounds",
+            "--dialect", "machine", stdout=out,
+        )  # fmt: skip
+        self.assertTrue(out.getvalue().startswith("number,opens_on,deadline,submitted"))
+        rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+        self.assertEqual(rows[0]["deadline"], "2021-08-13")
 
 
 class DownloadPageTests(BaseTestCase):
@@ -158,6 +174,32 @@ class DownloadPageTests(BaseTestCase):
         self.submit(self.lier, day=datetime.date(2021, 8, 1))
         self.submit(self.brugge, day=datetime.date(2021, 9, 1))
         self.client.login(username="sam", password=PASSWORD)
+
+    def test_csv_download_is_for_excel_in_belgium_by_default(self):
+        response = self.client.get(self.url, {"as_of": "2021-12-31", "format": "csv"})
+        content = response.content
+        self.assertTrue(content.startswith(b"\xef\xbb\xbf"))
+        rows = csv_rows(content.decode())
+        lier = next(row for row in rows if row["Gemeente"] == "Lier")
+        self.assertEqual(lier["Status"], "Ingediend")
+        self.assertEqual(lier["Ontvangen"], "01/08/2021")
+        self.assertEqual(lier["Ronde"], "1")
+
+    def test_csv_download_in_the_machine_dialect_on_request(self):
+        response = self.client.get(
+            self.url, {"as_of": "2021-12-31", "format": "csv", "dialect": "machine"}
+        )
+        text = response.content.decode()
+        self.assertTrue(text.startswith("round,refnis,name"))
+        lier = next(row for row in csv.DictReader(io.StringIO(text)) if row["name"] == "Lier")
+        self.assertEqual((lier["status"], lier["received"]), ("submitted", "2021-08-01"))
+
+    def test_an_unknown_csv_dialect_is_a_bad_request(self):
+        response = self.client.get(
+            self.url, {"as_of": "2021-12-31", "format": "csv", "dialect": "tsv"}
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn(b"excel or machine", response.content)
 
     def test_page_links_every_download_and_the_annex_of_each_round(self):
         response = self.client.get(self.url, {"as_of": "2021-12-31"})

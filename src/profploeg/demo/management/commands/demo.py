@@ -5,6 +5,7 @@ from django.test.utils import override_settings
 
 from profploeg.demo import applications
 from profploeg.demo.load import load_demo
+from profploeg.demo.workbook import load_demo_from_workbook
 
 
 class Command(BaseCommand):
@@ -16,8 +17,14 @@ class Command(BaseCommand):
             action="store_true",
             help="load the demo although DEBUG is off (a production-like set-up for a trial)",
         )
+        parser.add_argument(
+            "--from-workbook",
+            action="store_true",
+            help="load the seed programme from the shipped history workbook through the history "
+            "import (the path a real agency uses) instead of the loaders",
+        )
 
-    def handle(self, *args, force: bool = False, **options):
+    def handle(self, *args, force: bool = False, from_workbook: bool = False, **options):
         if not settings.DEMO_ALLOWED and not force:
             # The demo's users share a published password: never by accident in production.
             raise CommandError(
@@ -27,7 +34,7 @@ class Command(BaseCommand):
         # The demo replays history: its notifications are stored, not emailed.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             with transaction.atomic():
-                seed = load_demo()
+                seed = load_demo_from_workbook() if from_workbook else load_demo()
         self.stdout.write(self.style.SUCCESS(f"Demo loaded: {seed}"))
         self.stdout.write(
             f"Log in at {settings.SITE_URL.rstrip('/')}/ with password "

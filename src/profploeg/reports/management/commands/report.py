@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from profploeg.applications.models import Application
+from profploeg.lib.spreadsheets import CSV_DIALECTS
 from profploeg.programmes.models import Programme
 from profploeg.reports import exports
 from profploeg.reports.status import programme_for, status_report
@@ -46,6 +47,14 @@ class Command(BaseCommand):
             help="which table as CSV: one row per application, or one per round",
         )
         status.add_argument(
+            "--dialect",
+            choices=sorted(CSV_DIALECTS),
+            default="excel",
+            help="CSV for Excel in Belgium (semicolon, decimal comma, BOM, Dutch headers and "
+            "values, DD/MM/YYYY) or for programs (machine: comma, decimal point, English keys, "
+            "ISO dates)",
+        )
+        status.add_argument(
             "--annex",
             action="store_true",
             help="only the overview of the municipalities of the round(s) (csv, xlsx, docx, pdf)",
@@ -69,6 +78,7 @@ class Command(BaseCommand):
         theme,
         expert,
         table,
+        dialect,
         annex,
         output,
         **options,
@@ -91,10 +101,14 @@ class Command(BaseCommand):
             theme=theme,
             expert=expert,
         )
-        content = exports.render(data, format, table=table, annex=annex)
+        content = exports.render(
+            data, format, table=table, annex=annex, dialect=CSV_DIALECTS[dialect]
+        )
         if output:
             mode = "wb" if isinstance(content, bytes) else "w"
-            with open(output, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as f:
+            with open(
+                output, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": ""})
+            ) as f:
                 f.write(content)
         else:
             self.stdout.write(content)

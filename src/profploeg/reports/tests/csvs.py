@@ -1,0 +1,35 @@
+"""Reading the status report's CSV in either dialect, for comparing it with the JSON."""
+
+import csv
+import datetime
+import io
+import re
+
+from profploeg.reports.exports import DUTCH_HEADERS
+from profploeg.reports.tables import ROUND_COLUMNS
+
+BOM = "\ufeff"
+KEYS = {
+    "municipalities": {dutch: key for key, dutch in DUTCH_HEADERS.items()},
+    "rounds": {column.dutch: column.key for column in ROUND_COLUMNS},
+}
+
+
+def csv_rows(text: str) -> list[dict]:
+    """The rows of a CSV of either dialect, as dicts by their header."""
+    dialect = ";" if text.startswith(BOM) else ","
+    return list(csv.DictReader(io.StringIO(text.removeprefix(BOM)), delimiter=dialect))
+
+
+def as_machine(row: dict, table: str = "municipalities") -> dict:
+    """An Excel-dialect row read back as the machine dialect writes it: English keys, decimal
+    points, ISO dates (labels stay labels)."""
+    machine = {}
+    for header, value in row.items():
+        if match := re.fullmatch(r"(\d\d)/(\d\d)/(\d{4})", value):
+            day, month, year = map(int, match.groups())
+            value = datetime.date(year, month, day).isoformat()
+        elif re.fullmatch(r"-?\d+,\d+", value):
+            value = value.replace(",", ".")
+        machine[KEYS[table].get(header, header)] = value
+    return machine
