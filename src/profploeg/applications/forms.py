@@ -75,8 +75,12 @@ class MomentWidget(forms.MultiWidget):
     def __init__(self, attrs=None):
         super().__init__(
             [
-                forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                # Two inputs behind one label: each names its own part for screen readers.
+                forms.DateInput(attrs={"type": "date", "aria-label": _("Date")}, format="%Y-%m-%d"),
+                forms.TimeInput(
+                    attrs={"type": "time", "aria-label": _("Time (optional)")},
+                    format="%H:%M",
+                ),
             ],
             attrs,
         )

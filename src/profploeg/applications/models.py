@@ -103,7 +103,11 @@ class Application(models.Model):
     )
     submitted_at = models.DateTimeField(_("received at"))
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        verbose_name=_("submitted by"),
     )
     contact_name = models.CharField(_("contact person"), max_length=200)
     contact_email = models.EmailField(_("contact email"))

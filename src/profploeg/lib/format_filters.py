@@ -8,20 +8,26 @@ from profploeg.lib import formats
 register = template.Library()
 
 
-def blank(value) -> bool:
-    return value is None or value == ""
+def shown(function, value, *args):
+    """Like Django's own filters, a value that is not a number is shown as it is."""
+    if value is None or value == "":
+        return ""
+    try:
+        return function(value, *args)
+    except (TypeError, ValueError, ArithmeticError):
+        return value
 
 
 @register.filter
-def signed(value, decimals: int = 1) -> str:
-    return "" if blank(value) else formats.signed(value, int(decimals))
+def signed(value, decimals: int = 1):
+    return shown(formats.signed, value, int(decimals))
 
 
 @register.filter
-def money(value, decimals: int = 2) -> str:
-    return "" if blank(value) else formats.money(value, int(decimals))
+def money(value, decimals: int = 2):
+    return shown(formats.money, value, int(decimals))
 
 
 @register.filter
-def days(value) -> str:
-    return "" if blank(value) else formats.days(value)
+def days(value):
+    return shown(formats.days, value)

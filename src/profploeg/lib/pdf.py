@@ -14,10 +14,10 @@ from pypdf.generic import DictionaryObject, IndirectObject
 # pypdf warns about every repaired file; the verdict below is what matters.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
-# Actions that run something: scripts, programs, other documents, forms sent elsewhere.
+# Actions that run something: scripts, programs, other documents, forms sent elsewhere. An
+# /OpenAction or /AA (additional actions) that only shows a page or zoom level is harmless (most
+# PDF writers add one); what they point at is checked like everything else.
 ACTIVE = {"/JavaScript", "/JS", "/Launch", "/SubmitForm", "/ImportData", "/RichMedia"}
-# Keys that trigger an action by themselves: on opening, or on page and field events.
-TRIGGERS = {"/OpenAction", "/AA"}
 
 
 def resolve(value):
@@ -26,7 +26,7 @@ def resolve(value):
 
 def raw_active_content(data: bytes) -> str | None:
     """The names of active content as they stand in the file's bytes (uncompressed objects)."""
-    for name in sorted(ACTIVE | TRIGGERS):
+    for name in sorted(ACTIVE):
         # A name ends where a delimiter or white space begins: /JS is not /JSON.
         if re.search(re.escape(name.encode()) + rb"(?=[\s()<>\[\]{}/%]|$)", data):
             return name
@@ -57,7 +57,7 @@ def active_content(data: bytes, *, limit: int = 20_000) -> str | None:
             return "too complex"
         if isinstance(node, DictionaryObject):
             for key, value in node.items():
-                if key in TRIGGERS or key in ACTIVE:
+                if key in ACTIVE:
                     return str(key)
                 if key == "/S" and str(resolve(value)) in ACTIVE:
                     return str(resolve(value))

@@ -33,6 +33,13 @@ STATUS_WORDS = re.compile(
     re.IGNORECASE,
 )
 
+# Dates and numbers that are not Belgian Dutch: ISO or Dutch-from-the-Netherlands dates
+# (2022-02-07, 7-2-2022), English thousands (1,500,000), "EUR 1" and Python's None.
+FOREIGN_FORMATS = re.compile(
+    r"\b\d{4}-\d\d-\d\d\b|\b\d{1,2}-\d{1,2}-\d{4}\b|\b\d{1,3}(?:,\d{3})+\b(?![,.]\d)"
+    r"|\bEUR \d|\bNone\b"
+)
+
 
 class Page(HTMLParser):
     """The links of a page (not those marked `download`) and its visible text, without the
@@ -86,10 +93,17 @@ def internal(href: str, base: str) -> str | None:
     return path + (f"?{query}" if query else "")
 
 
+def without_urls(text: str) -> str:
+    return re.sub(r"\S*(://|/[a-z])\S*", " ", text)
+
+
 def visible_words(text: str) -> set[str]:
     """English status words in the text, URLs left out."""
-    text = re.sub(r"\S*(://|/)\S*", " ", text)
-    return {match.lower() for match in STATUS_WORDS.findall(text)}
+    return {match.lower() for match in STATUS_WORDS.findall(without_urls(text))}
+
+
+def foreign_formats(text: str) -> set[str]:
+    return set(FOREIGN_FORMATS.findall(without_urls(text)))
 
 
 # The crawl walks the pages, not the second factor (accounts/tests covers that one).
@@ -97,6 +111,8 @@ def visible_words(text: str) -> set[str]:
 class CrawlTests(TestCase):
     """A small but complete world: an open call, submitted and accepted applications, a running
     and a completed trajectory, a published case and one waiting for approval."""
+
+    found: tuple[dict, str] | None = None
 
     @classmethod
     def setUpTestData(cls):
@@ -122,7 +138,7 @@ class CrawlTests(TestCase):
         queue = deque(starts)
         seen = set(starts)
         per_kind: dict[str, int] = {}
-        errors, english, visited = [], {}, 0
+        errors, english, formats, visited = [], {}, {}, 0
         while queue and visited < MAX_PAGES:
             url = queue.popleft()
             response = self.client.get(url, headers={"Accept-Language": "nl-BE"})
@@ -141,8 +157,11 @@ class CrawlTests(TestCase):
             page = Page()
             page.feed(response.content.decode("utf-8", "replace"))
             if page.lang.startswith("nl"):
-                for word in visible_words(" ".join(page.text)):
+                text = " ".join(page.text)
+                for word in visible_words(text):
                     english.setdefault(word, []).append(url)
+                for value in foreign_formats(text):
+                    formats.setdefault(value, []).append(url)
             for href in page.links:
                 link = internal(href, url)
                 if link is None or link in seen or SKIP.search(urlsplit(link).path):
@@ -152,9 +171,13 @@ class CrawlTests(TestCase):
                     continue
                 per_kind[kind(link)] = per_kind.get(kind(link), 0) + 1
                 queue.append(link)
-        return {"errors": errors, "english": english, "visited": visited}
+        return {"errors": errors, "english": english, "formats": formats, "visited": visited}
 
-    def test_every_role_reaches_its_pages_without_a_server_error_or_english_status_words(self):
+    def crawl_every_role(self) -> tuple[dict, str]:
+        """The crawl of every role, run once for the tests of this class; and its report."""
+        if CrawlTests.found is not None:
+            return CrawlTests.found
+
         world = self.world
         programme = world.programme.pk
         roles = {
@@ -197,8 +220,24 @@ class CrawlTests(TestCase):
                 f"\n  English “{word}” on {len(urls)} page(s), e.g. {', '.join(sorted(urls)[:3])}"
                 for word, urls in sorted(result["english"].items())
             )
+            + "".join(
+                f"\n  “{value}” on {len(urls)} page(s), e.g. {', '.join(sorted(urls)[:3])}"
+                for value, urls in sorted(result["formats"].items())
+            )
             for role, result in found.items()
         )
         print(f"\nCrawl in {elapsed:.1f} s\n{report}")
+        CrawlTests.found = found, report
+        return CrawlTests.found
+
+    def test_no_page_answers_a_server_error(self):
+        found, report = self.crawl_every_role()
         self.assertEqual([e for r in found.values() for e in r["errors"]], [], report)
+
+    def test_dates_and_numbers_read_as_belgian_dutch(self):
+        found, report = self.crawl_every_role()
+        self.assertEqual({v for r in found.values() for v in r["formats"]}, set(), report)
+
+    def test_no_english_status_word_shows_on_a_dutch_page(self):
+        found, report = self.crawl_every_role()
         self.assertEqual({w for r in found.values() for w in r["english"]}, set(), report)

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from profploeg.applications.models import Application
 from profploeg.showcase.models import Case
 from profploeg.test import PASSWORD
+from profploeg.trajectories import services as trajectory_services
 from profploeg.trajectories.models import Intake, PersonDayEntry
 
 from ..browser import BrowserTestCase, expect
@@ -58,7 +59,9 @@ class JourneyTests(BrowserTestCase):
         )
         page.get_by_role("button", name="Submit application").click()
 
-        expect(page.get_by_role("status").first).to_contain_text("Your application was received")
+        expect(
+            page.get_by_role("status").filter(has_text="Your application was received")
+        ).to_be_visible()
         expect(page.get_by_role("link", name="plan.pdf")).to_be_visible()
         application = Application.objects.get(round__programme=call)
         self.assertEqual(application.municipality, self.world.lier)
@@ -110,6 +113,13 @@ class JourneyTests(BrowserTestCase):
 
     def test_expert_registers_a_day_today(self):
         trajectory = self.world.running()
+        # Planned to end in 2022: days this late need the expected end that staff set.
+        trajectory_services.set_expected_end(
+            by=self.world.staff,
+            trajectory=trajectory,
+            expected_end=timezone.localdate() + datetime.timedelta(days=60),
+            reason="De gemeente vroeg een tweede werksessie",
+        )
         page = self.open(self.world.expert_user)
         self.go(page, "/trajectories/")
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Person-days").click()

@@ -70,3 +70,6 @@ class FilterTests(SimpleTestCase):
             self.assertEqual(template.render(context), "-2,8 € 1.500,00 2,5 ")
         with translation.override("en"):
             self.assertEqual(template.render(context), "-2.8 € 1,500.00 2.5 ")
+
+    def test_a_value_that_is_not_a_number_is_shown_as_it_is(self):
+        self.assertEqual(Template("{{ text|days }}").render(Context({"text": "n.v.t."})), "n.v.t.")

@@ -31,7 +31,7 @@ class ActiveContentTests(SimpleTestCase):
 
     def test_a_script_run_on_opening_is_found(self):
         script = {"/S": NameObject("/JavaScript"), "/JS": TextStringObject("app.alert(1)")}
-        self.assertEqual(active_content(pdf(script)), "/OpenAction")
+        self.assertIn(active_content(pdf(script)), ("/JavaScript", "/JS"))
 
     def test_a_launch_action_on_a_page_is_found(self):
         writer = PdfWriter()
@@ -48,7 +48,19 @@ class ActiveContentTests(SimpleTestCase):
         )
         buffer = io.BytesIO()
         writer.write(buffer)
-        self.assertEqual(active_content(buffer.getvalue()), "/AA")
+        self.assertEqual(active_content(buffer.getvalue()), "/Launch")
+
+    def test_an_opening_view_is_no_action(self):
+        # Word, fpdf2 and others open at a page and zoom level: /OpenAction [page /FitH null].
+        from fpdf import FPDF
+
+        document = FPDF()
+        document.add_page()
+        document.set_font("helvetica", size=12)
+        document.cell(text="Plan van aanpak")
+        data = bytes(document.output())
+        self.assertIn(b"/OpenAction", data)
+        self.assertIsNone(active_content(data))
 
     def test_a_broken_file_is_searched_byte_by_byte(self):
         self.assertIsNone(active_content(b"%PDF-1.4 just some text"))
