@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from profploeg.evaluations.models import Indicator
 from profploeg.lib.dates import local_date
-from profploeg.lib.spreadsheets import SafeWriter
+from profploeg.lib.spreadsheets import MACHINE, CsvDialect, SafeWriter
 from profploeg.programmes.models import Theme
 
 from .models import Case
@@ -162,10 +162,48 @@ CASE_COLUMNS = [
 ]
 
 
-def cases_csv(cases: Iterable[Case]) -> str:
+# The Excel dialect's headers (`?dialect=excel`): Dutch content, like the cases themselves.
+CASE_HEADERS_NL = {
+    "id": "Id",
+    "url": "Url",
+    "title": "Titel",
+    "municipality": "Gemeente",
+    "refnis": "NIS-code",
+    "province": "Provincie",
+    "size_class": "Grootteklasse",
+    "year": "Jaar",
+    "themes": "Thema's",
+    "summary": "Samenvatting",
+    "question": "Vraag",
+    "approach": "Aanpak",
+    "measures": "Maatregelen",
+    "results": "Resultaten",
+    "organisations": "Organisaties",
+    "published_on": "Gepubliceerd op",
+    "updated_on": "Bijgewerkt op",
+    "licence": "Licentie",
+}
+FIGURE_HEADERS_NL = {
+    "programme": "Programma",
+    "published_on": "Gepubliceerd op",
+    "applications": "Aanvragen",
+    "municipalities_guided": "Begeleide gemeenten",
+    "trajectories_completed": "Afgeronde trajecten",
+    "person_days": "Mensdagen",
+    "published_cases": "Gepubliceerde praktijkvoorbeelden",
+    "licence": "Licentie",
+}
+
+
+def headers(columns: list[str], dutch: dict[str, str], dialect: CsvDialect) -> list[str]:
+    """Open data is read by programs first: English keys, unless the dialect is for people."""
+    return [dutch[key] for key in columns] if dialect.for_people else columns
+
+
+def cases_csv(cases: Iterable[Case], dialect: CsvDialect = MACHINE) -> str:
     out = io.StringIO()
-    writer = SafeWriter(out)
-    writer.writerow(CASE_COLUMNS)
+    writer = SafeWriter(out, dialect=dialect)
+    writer.writerow(headers(CASE_COLUMNS, CASE_HEADERS_NL, dialect))
     for case in cases:
         record = case_record(case)
         writer.writerow(
@@ -185,8 +223,8 @@ def cases_csv(cases: Iterable[Case]) -> str:
                 "; ".join(record["measures"]),
                 record["results"],
                 "; ".join(record["organisations"]),
-                record["published_on"] or "",
-                record["updated_on"] or "",
+                record["published_on"],
+                record["updated_on"],
                 f"{LICENCE['name']} {LICENCE['version']}",
             ]
         )
@@ -210,10 +248,10 @@ def figures_json(figures: dict) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=2, cls=DjangoJSONEncoder) + "\n"
 
 
-def figures_csv(figures: dict) -> str:
+def figures_csv(figures: dict, dialect: CsvDialect = MACHINE) -> str:
     out = io.StringIO()
-    writer = SafeWriter(out)
-    writer.writerow(FIGURE_COLUMNS)
+    writer = SafeWriter(out, dialect=dialect)
+    writer.writerow(headers(FIGURE_COLUMNS, FIGURE_HEADERS_NL, dialect))
     licence = f"{LICENCE['name']} {LICENCE['version']}"
     for row in figures["programmes"]:
         writer.writerow(
@@ -232,7 +270,7 @@ def figures_csv(figures: dict) -> str:
     writer.writerow(
         [
             "Totaal",
-            "",
+            None,
             total["applications"],
             total["municipalities_guided"],
             total["trajectories_completed"],

@@ -11,7 +11,13 @@ from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models.functions import ExtractYear
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from profploeg.accounts.permissions import role_required
 from profploeg.lib.forms import attempt, posted
+from profploeg.lib.spreadsheets import MACHINE, csv_dialect
 from profploeg.municipalities.models import Province
 from profploeg.programmes.forms import ProgrammeFilterForm
 from profploeg.trajectories.models import Trajectory
@@ -191,10 +198,21 @@ def cases_json(request):
     )
 
 
+def open_data_dialect(request):
+    """Open data is for programs first: the machine dialect unless `?dialect=excel`."""
+    return csv_dialect(request.GET.get("dialect"), default=MACHINE)
+
+
 @public
 def cases_csv(request):
+    try:
+        dialect = open_data_dialect(request)
+    except ValidationError as error:
+        return HttpResponseBadRequest(error.messages[0])
     cases = opendata.public_cases().order_by("pk")
-    return open_data_response(opendata.cases_csv(cases), "text/csv; charset=utf-8", "cases.csv")
+    return open_data_response(
+        opendata.cases_csv(cases, dialect), "text/csv; charset=utf-8", "cases.csv"
+    )
 
 
 @public
@@ -206,8 +224,12 @@ def figures_json(request):
 
 @public
 def figures_csv(request):
+    try:
+        dialect = open_data_dialect(request)
+    except ValidationError as error:
+        return HttpResponseBadRequest(error.messages[0])
     return open_data_response(
-        opendata.figures_csv(public_figures()), "text/csv; charset=utf-8", "figures.csv"
+        opendata.figures_csv(public_figures(), dialect), "text/csv; charset=utf-8", "figures.csv"
     )
 
 

@@ -21,7 +21,9 @@ from profploeg.api.schemas import (
     paginate,
 )
 from profploeg.evaluations.summary import evaluation_figures
+from profploeg.lib.spreadsheets import CSV_DIALECTS
 from profploeg.programmes.models import InfoSession, Programme, Round
+from profploeg.reports import exports
 from profploeg.reports.schema import Money, ReportEvaluation, StatusReport
 from profploeg.reports.status import status_report
 
@@ -185,16 +187,43 @@ class StatusQuery(Schema):
     status: ApplicationStatus | None = Field(None, description="status on the date")
     theme: str | None = Field(None, pattern=r"^[-a-z0-9_]{1,50}$", description="theme slug")
     expert: Id | None = Field(None, description="expert id")
+    # The CLI's and the page's downloads as text: the same CSV, the same dialects.
+    format: Literal["json", "csv"] = Field("json", description="json (default) or csv")
+    table: Literal["municipalities", "rounds"] = Field(
+        "municipalities", description="with format=csv: one row per application or per round"
+    )
+    dialect: Literal["excel", "machine"] = Field(
+        "excel",
+        description="with format=csv: excel (semicolon, decimal comma, UTF-8 with BOM, Dutch "
+        "headers and values, DD/MM/YYYY) or machine (comma, decimal point, English keys, ISO "
+        "dates)",
+    )
+
+
+# The 200 answer is the report's JSON, or with format=csv its CSV.
+CSV_RESPONSE = {
+    "responses": {
+        "200": {
+            "description": "OK",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/StatusReport"}},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        },
+    }
+}
 
 
 @router.get(
     "/programmes/{programme_id}/status",
     response={200: StatusReport, **ERRORS},
     summary="The status report as of a date",
+    openapi_extra=CSV_RESPONSE,
 )
 def programme_status(request, programme_id: Id, query: Query[StatusQuery]):
     """Exactly the JSON of `profploeg report status --format json` (default as of today):
-    programme staff and experts, as on the report page."""
+    programme staff and experts, as on the report page. `format=csv` gives the CSV of
+    `--format csv --table … --dialect …` instead."""
     require_roles(request.auth, User.Role.STAFF, User.Role.EXPERT)
     programme = get_object_or_404(Programme, pk=programme_id)
     report = status_report(
@@ -206,6 +235,15 @@ def programme_status(request, programme_id: Id, query: Query[StatusQuery]):
         theme=query.theme,
         expert=query.expert,
     )
+    if query.format == "csv":
+        dialect = CSV_DIALECTS[query.dialect]
+        response = HttpResponse(
+            exports.render(report, "csv", table=query.table, dialect=dialect),
+            content_type=exports.CONTENT_TYPES["csv"],
+        )
+        name = exports.filename(report, "csv", table=query.table)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
     return HttpResponse(report.to_json(), content_type="application/json; charset=utf-8")
 
 

@@ -85,6 +85,29 @@ class ProgrammeEndpointTests(ResourceTestCase):
         self.assertEqual(response.content.decode(), out.getvalue())
         self.assertEqual(response.json()["rounds"][0]["municipalities"][0]["name"], "Brugge")
 
+    def test_the_status_report_as_csv_is_the_clis_in_either_dialect(self):
+        path = f"/api/programmes/{self.programme.pk}/status"
+        for dialect in ("excel", "machine"):
+            with self.subTest(dialect=dialect):
+                out = io.StringIO()
+                call_command(
+                    "report", "status", "--as-of", "2021-09-01", "--format", "csv",
+                    "--programme", str(self.programme.pk), "--table", "rounds",
+                    "--dialect", dialect, stdout=out,
+                )  # fmt: skip
+                response = self.api_get(
+                    path, self.staff, as_of="2021-09-01", format="csv", table="rounds",
+                    dialect=dialect,
+                )  # fmt: skip
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
+                self.assertEqual(response.content.decode(), out.getvalue())
+        excel = self.api_get(path, self.staff, as_of="2021-09-01", format="csv").content
+        self.assertTrue(excel.decode().startswith("\ufeffRonde;NIS-code"))
+        response = self.api_get(path, self.staff, format="csv", dialect="tsv")
+        self.assertEqual(response.status_code, 422)
+        self.assertIn("dialect", response.json()["fields"])
+
     def test_the_status_report_is_for_staff_and_experts_only(self):
         path = f"/api/programmes/{self.programme.pk}/status"
         self.assertEqual(self.api_get(path, self.expert).status_code, 200)

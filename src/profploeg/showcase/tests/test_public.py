@@ -221,6 +221,27 @@ class OpenDataTests(PublicTestCase):
         )
         self.assertTrue(rows[1][2].startswith("'="), rows[1][2])
 
+    def test_open_data_csv_is_for_programs_by_default(self):
+        self.published()
+        text = self.client.get(reverse("showcase:cases_csv")).content.decode()
+        self.assertTrue(text.startswith("id,url,title,municipality"))
+        row = next(csv.DictReader(io.StringIO(text)))
+        self.assertRegex(row["published_on"], r"^\d{4}-\d\d-\d\d$")
+
+    def test_open_data_csv_for_excel_on_request(self):
+        self.published()
+        for name, header in (
+            ("showcase:cases_csv", "Id;Url;Titel;Gemeente"),
+            ("showcase:figures_csv", "Programma;Gepubliceerd op;Aanvragen"),
+        ):
+            with self.subTest(name=name):
+                text = self.client.get(reverse(name), {"dialect": "excel"}).content.decode()
+                self.assertTrue(text.startswith("\ufeff" + header), text[:80])
+                row = next(csv.DictReader(io.StringIO(text[1:]), delimiter=";"))
+                self.assertRegex(row["Gepubliceerd op"], r"^\d\d/\d\d/\d{4}$")
+        response = self.client.get(reverse("showcase:cases_csv"), {"dialect": "tsv"})
+        self.assertEqual(response.status_code, 400)
+
     def test_a_published_case_in_json_has_its_public_fields(self):
         case = self.published()
         record = json.loads(self.client.get(reverse("showcase:cases_json")).content)["cases"][0]
