@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from profploeg.accounts.models import User
 from profploeg.applications.models import Message
 from profploeg.applications.tasks import send_message
-from profploeg.lib import formats
+from profploeg.lib import clock, formats
 from profploeg.programmes.models import Programme
 from profploeg.trajectories.models import Trajectory
 
@@ -505,7 +505,7 @@ def record_indicator(
         raise ValidationError({"value": _("An indicator cannot be negative.")})
     if kind == Indicator.Kind.VACANCY_RATE and value > 100:
         raise ValidationError({"value": _("A vacancy rate is a percentage: at most 100.")})
-    if measured_on > timezone.localdate():
+    if measured_on > clock.localdate():
         raise ValidationError({"measured_on": _("A measurement cannot be in the future.")})
     if not source:
         raise ValidationError(
@@ -532,7 +532,7 @@ def record_indicator(
         measured_on=measured_on,
         source=source,
         recorded_by=by,
-        recorded_at=timezone.now(),
+        recorded_at=clock.now(),
     )
 
 

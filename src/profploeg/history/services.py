@@ -10,7 +10,7 @@ refused (or on a dry run) the whole transaction is rolled back.
 
 Services that take no date of their own (planning an intake, an expert assigned later, an offer
 amendment's and an indicator's moment of recording, De Vitrine's case steps) are called with the
-clock set to the moment of the event (`replay_clock`).
+clock set to the moment of the event (`replay_clock`, lib/clock.py).
 
 No mail goes out for an imported past event: the after-commit mail tasks the services enqueue are
 dropped, the municipality's messages and the calendar notices are kept to read and marked sent at
@@ -20,7 +20,6 @@ not know is recorded as the importing staff user; the result lists such names.""
 import datetime
 from collections import defaultdict
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,7 +33,7 @@ from profploeg.applications import services as application_services
 from profploeg.applications.models import Application, Message
 from profploeg.evaluations import services as evaluation_services
 from profploeg.evaluations.models import Invitation, Question
-from profploeg.lib import formats
+from profploeg.lib import clock, formats
 from profploeg.lib.dates import BRUSSELS
 from profploeg.municipalities.models import Municipality
 from profploeg.programmes import services as programme_services
@@ -87,16 +86,10 @@ class Skip(Exception):
     """A row that depends on a refused row: reported once, where the cause is."""
 
 
-@contextmanager
 def replay_clock(moment: datetime.datetime | None):
-    """The clock at the moment of a past event, for services that record `now`."""
-    if moment is None:
-        yield
-        return
-    import time_machine
-
-    with time_machine.travel(moment, tick=False):
-        yield
+    """The clock at the moment of a past event, for services that record `now` (lib/clock.py:
+    this thread only, never the other requests of the process)."""
+    return clock.replaying(moment)
 
 
 def end_of(day: datetime.date) -> datetime.datetime:

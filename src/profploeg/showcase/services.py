@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -18,6 +18,7 @@ from profploeg.accounts.models import User
 from profploeg.applications.models import Message
 from profploeg.applications.tasks import send_message
 from profploeg.evaluations.models import recommended_measures
+from profploeg.lib import clock
 from profploeg.programmes.models import Theme
 from profploeg.trajectories.models import Trajectory
 
@@ -63,7 +64,7 @@ def record(
         action=action,
         from_status=from_status,
         to_status=case.status,
-        at=timezone.now(),
+        at=clock.now(),
         by=by,
         reason=reason,
     )
@@ -123,7 +124,7 @@ def notify(case: Case, template: str) -> Message:
         recipient_email=application.contact_email,
         subject=" ".join(subject.split()),
         body=body.strip() + "\n",
-        created_at=timezone.now(),
+        created_at=clock.now(),
     )
     transaction.on_commit(lambda: send_message.enqueue(message_id=message.pk))
     return message
@@ -206,7 +207,7 @@ def update_case(
             case.status = Status.REVIEW
             reason = _("The text changed after publication: it is offline until approved again.")
     if case.status == Status.PUBLISHED:
-        case.public_changed_at = timezone.now()
+        case.public_changed_at = clock.now()
     case.save()
     case.refresh_from_db()
     case.themes.set(themes)
@@ -255,7 +256,7 @@ def approve_case(*, by: User, case: Case, version: int) -> Case:
             _("The text changed while you were reading it. Nothing was approved: read it again.")
         )
     case.approved_version = case.content_version
-    case.approved_at = timezone.now()
+    case.approved_at = clock.now()
     case.approved_by = by
     case.save()
     record(case, Action.APPROVED, by, from_status=Status.REVIEW)
@@ -291,7 +292,7 @@ def publish_case(*, by: User, case: Case) -> Case:
         )
     check_complete(case)
     from_status = case.status
-    now = timezone.now()
+    now = clock.now()
     case.status = Status.PUBLISHED
     case.first_published_at = case.first_published_at or now
     case.public_changed_at = now
@@ -399,6 +400,6 @@ def remove_photo(*, by: User, photo: CasePhoto) -> None:
     photo.image.delete(save=False)
     photo.delete()
     if case.status == Status.PUBLISHED:
-        case.public_changed_at = timezone.now()
+        case.public_changed_at = clock.now()
         case.save()
     record(case, Action.PHOTO_REMOVED, by, from_status=case.status)

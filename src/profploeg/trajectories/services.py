@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from profploeg.accounts.models import User
 from profploeg.applications.models import Application
-from profploeg.lib import formats
+from profploeg.lib import clock, formats
 from profploeg.lib.dates import at_brussels, local_date
 from profploeg.programmes import services as programme_services
 from profploeg.programmes.models import Programme
@@ -354,10 +354,10 @@ def amend_offer(
         capacity=capacity,
         reason=reason,
         by=by,
-        recorded_at=timezone.now(),
+        recorded_at=clock.now(),
     )
     # The programme shows the figures in force today; the offer keeps their history.
-    total_now, capacity_now = offer.in_force_on(timezone.localdate())
+    total_now, capacity_now = offer.in_force_on(clock.localdate())
     programme_services.update_programme(
         programme=offer.programme,
         by=by,
@@ -398,7 +398,7 @@ def send_notice(intake: Intake, kind: str) -> IntakeNotice:
 def check_meeting(
     *, planned_at: datetime.datetime, location: str, video_url: str, duration_minutes: int
 ) -> None:
-    if planned_at <= timezone.now():
+    if planned_at <= clock.now():
         raise ValidationError({"planned_at": _("Plan the intake at a moment in the future.")})
     if not (location.strip() or video_url.strip()):
         raise ValidationError({"location": _("Give a place or a video link.")})
