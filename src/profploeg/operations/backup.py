@@ -92,9 +92,13 @@ def back_up(*, output: Path) -> dict:
         raise ValidationError(f"{output} is not empty: choose a new folder.")
     output.mkdir(parents=True, exist_ok=True)
     os.chmod(output, 0o700)
-    # One snapshot: nothing written halfway through the dump ends up half in it.
+    # One snapshot: nothing written halfway through the dump ends up half in it. The isolation
+    # level can only be set by the transaction's first statement: when a caller's transaction
+    # is already open (a test), that transaction's snapshot is the one read.
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        repeatable_read()
+        if outermost:
+            repeatable_read()
         call_command(
             "dumpdata",
             natural_foreign=True,

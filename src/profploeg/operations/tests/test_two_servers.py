@@ -156,7 +156,10 @@ class TwoServerProcessesTests(TransactionTestCase):
                 status=status,
             )
             Transition.objects.create(
-                application=created, to_status=status, at=created.submitted_at
+                application=created,
+                to_status=status,
+                at=created.submitted_at,
+                recorded_at=created.submitted_at,
             )
             return created
 
