@@ -124,8 +124,17 @@ def round_page(round_: ReportRound) -> dict:
     }
 
 
+def whole_euros(value) -> str:
+    """An amount on a summary card: whole euros ("€ 1.686.022"); the cents are in the tables
+    and the downloads."""
+    return formats.money(value, 0)
+
+
 def round_money(round_: ReportRound) -> dict:
-    return {"committed": money(round_.committed_eur), "consumed": money(round_.consumed_eur)}
+    return {
+        "committed": whole_euros(round_.committed_eur),
+        "consumed": whole_euros(round_.consumed_eur),
+    }
 
 
 # The rows of the table of applications per round: a figure per row, a round per column, so the
@@ -197,10 +206,10 @@ def summary(report: StatusReport) -> dict:
             for item in report.evaluation.indicators
         ],
         "budget": {
-            "total": money(budget.total_eur),
-            "committed": money(budget.committed_eur),
-            "consumed": money(budget.consumed_eur),
-            "remaining": money(budget.remaining_eur),
-            "forecast": money(budget.forecast_at_completion_eur),
+            "total": whole_euros(budget.total_eur),
+            "committed": whole_euros(budget.committed_eur),
+            "consumed": whole_euros(budget.consumed_eur),
+            "remaining": whole_euros(budget.remaining_eur),
+            "forecast": whole_euros(budget.forecast_at_completion_eur),
         },
     }
