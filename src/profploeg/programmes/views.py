@@ -1,4 +1,6 @@
+import datetime
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -78,6 +80,13 @@ def programme_switch(request):
     url = switch_url(page=request.GET.get("to", "programme"), programme_pk=int(pk))
     if url is None:
         raise Http404
+    # The date a page is read on stays when the programme changes.
+    as_of = request.GET.get("as_of", "")
+    if as_of:
+        try:
+            url += "?" + urlencode({"as_of": datetime.date.fromisoformat(as_of).isoformat()})
+        except ValueError:
+            pass
     return redirect(url)
 
 

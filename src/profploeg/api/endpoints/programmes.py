@@ -79,7 +79,7 @@ def programme_out(programme: Programme) -> dict:
         "capacity": programme.capacity,
         "budget_eur": programme.budget_eur,
         "capacity_in_force": programme.capacity_in_force,
-        "total_in_force_eur": programme.total_in_force_eur,
+        "total_in_force_eur": Decimal(programme.total_in_force_eur).quantize(Decimal("0.01")),
     }
 
 

@@ -82,6 +82,19 @@ class HubTests(BaseTestCase):
                 )
                 self.assertRedirects(response, url, fetch_redirect_response=False)
 
+    def test_the_switch_keeps_the_date_a_page_is_read_on(self):
+        response = self.client.get(
+            "/programmes/switch/",
+            {"to": "status", "programme": self.newer.pk, "as_of": "2022-01-31"},
+        )
+        self.assertRedirects(
+            response,
+            f"/reports/programmes/{self.newer.pk}/status/?as_of=2022-01-31",
+            fetch_redirect_response=False,
+        )
+        page = self.client.get(f"/reports/programmes/{self.newer.pk}/status/?as_of=2022-01-31")
+        self.assertContains(page, '<input type="hidden" name="as_of" value="2022-01-31">')
+
     def test_an_unknown_programme_or_page_is_not_found(self):
         for query in (
             {"to": "budget", "programme": 9999},
