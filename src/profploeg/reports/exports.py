@@ -165,6 +165,8 @@ ANNEX_FORMATS = {
     "pdf": lambda report: pdf_export.render(annex_document(report)),
 }
 BINARY = {"xlsx", "docx", "pdf"}
+# The answer to the written question and its annex: always in Dutch.
+DOCUMENTS = {"docx", "pdf"}
 CONTENT_TYPES = {
     "json": "application/json",
     "csv": "text/csv; charset=utf-8",

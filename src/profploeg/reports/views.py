@@ -1,7 +1,9 @@
+from contextlib import nullcontext
+
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from profploeg.accounts.permissions import role_required
 from profploeg.lib.spreadsheets import csv_dialect
@@ -44,12 +46,16 @@ def status(request, pk: int):
         dialect = csv_dialect(request.GET.get("dialect"))
     except ValidationError as error:
         return HttpResponseBadRequest(error.messages[0])
-    if annex and format in exports.ANNEX_FORMATS:
-        report = status_report(programme=programme, as_of=as_of, round_number=annex, **filters)
-        return download(report, format, table=table, annex=True, dialect=dialect)
-    report = status_report(programme=programme, as_of=as_of, round_number=round_number, **filters)
-    if format in exports.FORMATS:
-        return download(report, format, table=table, annex=False, dialect=dialect)
+    # The documents for Parliament are Dutch whatever the language of the screen.
+    with translation.override("nl-be") if format in exports.DOCUMENTS else nullcontext():
+        if annex and format in exports.ANNEX_FORMATS:
+            report = status_report(programme=programme, as_of=as_of, round_number=annex, **filters)
+            return download(report, format, table=table, annex=True, dialect=dialect)
+        report = status_report(
+            programme=programme, as_of=as_of, round_number=round_number, **filters
+        )
+        if format in exports.FORMATS:
+            return download(report, format, table=table, annex=False, dialect=dialect)
     # The link that reproduces this report; downloads add their own format to it.
     query = request.GET.copy()
     for name in DOWNLOAD_PARAMETERS:

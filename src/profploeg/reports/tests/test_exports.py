@@ -101,6 +101,26 @@ class DemoDownloadTests(TestCase):
         )
         self.assertGreaterEqual(len(document.inline_shapes), 2)
 
+    def test_the_answer_is_dutch_whatever_the_language_of_the_screen(self):
+        from django.contrib.auth import get_user_model
+
+        staff = get_user_model().objects.filter(role="staff").first()
+        self.client.force_login(staff)
+        self.client.cookies["django_language"] = "en"
+        response = self.client.get(
+            f"/reports/programmes/{self.programme.pk}/status/",
+            {"as_of": AS_OF.isoformat(), "format": "docx"},
+        )
+        text = docx_text(response.content)
+        # The screen is English...
+        page = self.client.get(f"/reports/programmes/{self.programme.pk}/status/")
+        self.assertContains(page, "Status report")
+        # ...the answer for Parliament is not.
+        self.assertIn("Antwoord op vraag 1", text)
+        self.assertIn("€ 1.500.000,00", text)
+        self.assertIn("aanvaard", text.lower())
+        self.assertNotIn("Accepted", text)
+
     def test_pdf_is_the_same_answer(self):
         content = exports.render(self.report, "pdf")
         self.assertTrue(content.startswith(b"%PDF"))
