@@ -59,8 +59,12 @@ def expected_end(row: ReportMunicipality) -> str:
     if not p50:
         return ""
     if row.expected_end_set_by_staff:
+        # Staff's expected end wins, visibly, with their reason.
         return format_html(
-            '{} <abbr title="{}">*</abbr>', table_date(p50), _("set by programme staff")
+            '{} <span class="muted">({}: {})</span>',
+            table_date(p50),
+            _("set by programme staff"),
+            row.expected_end_reason,
         )
     if p80 and p80 != p50:
         return f"{table_date(p50)} – {table_date(p80)}"
