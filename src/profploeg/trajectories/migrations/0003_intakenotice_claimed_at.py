@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('trajectories', '0002_plan_history'),
+        ("trajectories", "0002_plan_history"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='intakenotice',
-            name='claimed_at',
+            model_name="intakenotice",
+            name="claimed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]
