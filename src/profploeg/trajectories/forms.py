@@ -89,6 +89,16 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class CancelIntakeForm(ReasonForm):
+    # Cancelling tells everyone invited at once: one click must not do it.
+    confirm = forms.BooleanField(
+        label=_(
+            "I confirm: cancel this intake. Everyone invited gets the cancellation with this "
+            "reason; a new intake must be planned afterwards."
+        )
+    )
+
+
 class IntakeOutcomeForm(forms.Form):
     held_on = forms.DateField(label=_("Held on"), widget=DATE)
     agreed_question = forms.CharField(
@@ -164,6 +174,8 @@ class StepForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for stopping"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # Stopping ends a trajectory for good: it asks for a ticked confirmation.
+    confirm = forms.BooleanField(required=False)
 
 
 class PersonDayForm(forms.Form):

@@ -20,6 +20,7 @@ from .forms import (
     AmendmentForm,
     AsOfForm,
     AssignmentFormSet,
+    CancelIntakeForm,
     CorrectionForm,
     DayRateForm,
     ExpectedEndForm,
@@ -33,7 +34,6 @@ from .forms import (
     OfferForm,
     PersonDayForm,
     PlanForm,
-    ReasonForm,
     StepForm,
 )
 from .imports import read_rows
@@ -154,6 +154,11 @@ def trajectory_step(request, pk: int, step: str):
     if step not in STEPS:
         raise Http404
     form = StepForm(request.POST)
+    if step == "stop" and not request.POST.get("confirm"):
+        messages.error(
+            request, _("Tick the box to confirm stopping the trajectory; nothing changed.")
+        )
+        return redirect("trajectories:detail", pk=trajectory.pk)
     if form.is_valid() and attempt(
         form, lambda: STEPS[step](request.user, trajectory, form.cleaned_data)
     ):
@@ -334,7 +339,7 @@ def intake_detail(request, pk: int):
                 "experts": intake.experts.all(),
             }
         )
-        context["cancel_form"] = ReasonForm()
+        context["cancel_form"] = CancelIntakeForm()
         context["outcome_form"] = IntakeOutcomeForm(
             initial={"held_on": timezone.localdate(intake.planned_at)}
         )
@@ -366,7 +371,7 @@ def intake_reschedule(request, pk: int):
 @role_required("staff", "expert")
 def intake_cancel(request, pk: int):
     intake = get_visible_intake(request.user, pk)
-    form = ReasonForm(request.POST)
+    form = CancelIntakeForm(request.POST)
     if form.is_valid() and attempt(
         form,
         lambda: services.cancel_intake(
@@ -374,6 +379,8 @@ def intake_cancel(request, pk: int):
         ),
     ):
         messages.success(request, _("The intake was cancelled; everyone invited is told."))
+    elif "confirm" in form.errors:
+        messages.error(request, _("Tick the box to confirm the cancellation; nothing changed."))
     else:
         messages.error(request, _("Give a reason for cancelling."))
     return redirect("trajectories:intake", pk=intake.pk)
@@ -410,7 +417,7 @@ def intake_outcome(request, pk: int):
         "outcome_form": form,
         "formset": formset,
         "plan_form": IntakePlanForm(),
-        "cancel_form": ReasonForm(),
+        "cancel_form": CancelIntakeForm(),
     }
     return render(request, "trajectories/intake_detail.html", context, status=400)
 

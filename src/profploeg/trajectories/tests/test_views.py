@@ -41,6 +41,18 @@ class TrajectoryPageTests(TrajectoryTestCase):
         self.assertContains(response, "Leegstand in de winkelstraat")
         self.assertNotContains(response, "Start trajectory")
 
+    def test_stopping_needs_the_box_ticked(self):
+        self.login(self.staff)
+        url = reverse("trajectories:step", args=[self.lier_trajectory.pk, "stop"])
+        data = {"on": "2022-03-01", "reason": "De gemeente trekt zich terug"}
+        response = self.client.post(url, data, follow=True)
+        self.assertContains(response, "Tick the box to confirm stopping")
+        self.lier_trajectory.refresh_from_db()
+        self.assertEqual(self.lier_trajectory.status, "running")
+        self.client.post(url, {**data, "confirm": "on"})
+        self.lier_trajectory.refresh_from_db()
+        self.assertEqual(self.lier_trajectory.status, "stopped")
+
     def test_other_municipality_gets_404(self):
         self.login(self.bob)
         response = self.client.get(reverse("trajectories:detail", args=[self.lier_trajectory.pk]))
@@ -130,6 +142,18 @@ class TrajectoryPageTests(TrajectoryTestCase):
 class IntakePageTests(TrajectoryTestCase):
     def login(self, user):
         self.client.login(username=user.username, password=PASSWORD)
+
+    def test_cancelling_an_intake_needs_the_box_ticked(self):
+        intake = self.plan(self.accepted())
+        self.login(self.staff)
+        url = reverse("trajectories:intake_cancel", args=[intake.pk])
+        response = self.client.post(url, {"reason": "Ziekte"}, follow=True)
+        self.assertContains(response, "Tick the box to confirm the cancellation")
+        intake.refresh_from_db()
+        self.assertEqual(intake.status, "planned")
+        self.client.post(url, {"reason": "Ziekte", "confirm": "on"})
+        intake.refresh_from_db()
+        self.assertEqual(intake.status, "cancelled")
 
     def test_staff_plans_an_intake_and_the_invitation_goes_out(self):
         application = self.accepted()
