@@ -529,11 +529,16 @@ def person_days(request):
     entries = programme_filter.apply(PersonDayEntry.objects.filter(expert=expert))
     entries = entries.select_related("trajectory__application__municipality").order_by(
         "-date", "-pk"
-    )[:100]
+    )
+    # Every entry is reachable: 100 a page, the newest first, never cut off in silence.
+    page = Paginator(entries, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "expert": expert,
         "form": form,
-        "entries": entries,
+        "entries": page,
+        "page_query": query.urlencode(),
         "programme_filter": programme_filter,
         "choose": ExpertChoiceForm(initial={"expert": expert})
         if request.user.role == "staff"

@@ -244,6 +244,25 @@ class PersonDayPageTests(TrajectoryTestCase):
     def login(self, user):
         self.client.login(username=user.username, password=PASSWORD)
 
+    def test_every_entry_is_reachable_a_hundred_a_page(self):
+        PersonDayEntry.objects.bulk_create(
+            PersonDayEntry(
+                expert=self.eva,
+                trajectory=self.lier_trajectory,
+                date=D(2022, 1, 10) + datetime.timedelta(days=n),
+                days=Decimal("0.5"),
+                activity="analysis",
+                rate_eur=Decimal("800.00"),
+            )
+            for n in range(105)
+        )
+        self.login(self.expert)
+        first = self.client.get(reverse("trajectories:days"))
+        self.assertContains(first, "Page 1 of 2 (105 entries)")
+        self.assertEqual(len(first.context["entries"].object_list), 100)
+        second = self.client.get(reverse("trajectories:days"), {"page": 2})
+        self.assertEqual(len(second.context["entries"].object_list), 5)
+
     def test_expert_registers_a_day_on_the_page(self):
         self.login(self.expert)
         response = self.client.post(
