@@ -247,6 +247,12 @@ def render_detail(
         "received": application.transitions.filter(to_status=Status.SUBMITTED).first(),
         "attachments": application.attachments.all(),
         "inbox": application.messages.all(),
+        # The calendar invitations of its intakes, mailed by the trajectories app.
+        "intake_notices": [
+            (intake, notice)
+            for intake in application.intakes.prefetch_related("notices")
+            for notice in intake.notices.all()
+        ],
         "themes": application.themes.all(),
         "earlier": visible.filter(pk=application.previous_application_id).first(),
         "later": visible.filter(previous_application=application),

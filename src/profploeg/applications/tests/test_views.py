@@ -5,6 +5,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from profploeg.lib.dates import BRUSSELS, at_brussels
 from profploeg.municipalities.models import Municipality, Province
@@ -627,6 +628,30 @@ class ProvinceTests(PageTestCase):
 
         self.assertRedirects(response, detail_url(application))
         self.assertFalse(Referral.objects.exists())
+
+
+class IntakeInvitationInMessagesTests(PageTestCase):
+    def test_the_intake_invitation_is_among_the_municipalitys_messages(self):
+        from profploeg.trajectories import services as guidance
+        from profploeg.trajectories.models import Expert, Organisation
+
+        application = self.submit()
+        self.decide(application, Status.ADMISSIBLE, at=at_brussels(datetime.date(2021, 8, 20)))
+        self.decide(application, Status.ACCEPTED, at=at_brussels(datetime.date(2021, 9, 15)))
+        expert = Expert.objects.create(
+            name="Eva Expert", organisation=Organisation.objects.create(name="Retail NV")
+        )
+        intake = guidance.plan_intake(
+            by=self.staff,
+            application=application,
+            planned_at=timezone.now() + datetime.timedelta(days=7),
+            location="Stadhuis",
+            experts=[expert],
+        )
+        self.client.force_login(self.alice)
+        page = self.client.get(detail_url(application))
+        self.assertContains(page, reverse("trajectories:intake_ics", args=[intake.pk]))
+        self.assertContains(page, "Calendar invitations for the intake")
 
 
 class GuidanceLinkTests(PageTestCase):
