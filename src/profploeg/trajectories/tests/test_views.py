@@ -396,3 +396,12 @@ class BudgetPageTests(TrajectoryTestCase):
         )
         self.assertEqual(response.status_code, 302)
         self.assertContains(self.client.get(reverse("trajectories:experts")), "Nora Nieuw")
+
+
+class IntakeOutcomeFormTests(TrajectoryTestCase):
+    def test_the_outcome_form_lists_the_invited_experts_with_real_inputs(self):
+        intake = self.plan(self.accepted())
+        self.client.force_login(self.staff)
+        page = self.client.get(reverse("trajectories:intake", args=[intake.pk]))
+        self.assertContains(page, f'<option value="{self.eva.pk}" selected>')
+        self.assertNotContains(page, "&lt;input")
