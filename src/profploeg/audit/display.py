@@ -11,7 +11,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format, number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 # The field of each model that says when its change took effect (a decision dated in the past).
 EFFECTIVE_FIELDS = {
@@ -50,13 +50,61 @@ class Entry:
     changes: list[Change]
 
 
-ACTIONS = {0: _lazy("created"), 1: _lazy("changed"), 2: _lazy("deleted"), 3: _lazy("viewed")}
+ACTIONS = {
+    0: gettext_lazy("created"),
+    1: gettext_lazy("changed"),
+    2: gettext_lazy("deleted"),
+    3: gettext_lazy("viewed"),
+}
+
+
+# Labels of logged fields that have no verbose name of their own (bookkeeping columns, links),
+# written out here so that makemessages finds them and the history reads in Dutch.
+UNNAMED_FIELDS = {
+    "application": gettext_lazy("Application"),
+    "approved_by": gettext_lazy("Approved by"),
+    "approved_version": gettext_lazy("Approved version"),
+    "by": gettext_lazy("By"),
+    "case": gettext_lazy("Case"),
+    "contacted_by": gettext_lazy("Contacted by"),
+    "content_version": gettext_lazy("Text version"),
+    "created_at": gettext_lazy("Created at"),
+    "created_by": gettext_lazy("Created by"),
+    "entry": gettext_lazy("Entry"),
+    "expert": gettext_lazy("Expert"),
+    "file": gettext_lazy("File"),
+    "height": gettext_lazy("Height (pixels)"),
+    "image": gettext_lazy("Image"),
+    "intake": gettext_lazy("Intake"),
+    "new_activity": gettext_lazy("New activity"),
+    "new_date": gettext_lazy("New date"),
+    "new_days": gettext_lazy("New person-days"),
+    "new_rate_eur": gettext_lazy("New day rate (EUR)"),
+    "old_activity": gettext_lazy("Old activity"),
+    "old_date": gettext_lazy("Old date"),
+    "old_days": gettext_lazy("Old person-days"),
+    "old_rate_eur": gettext_lazy("Old day rate (EUR)"),
+    "original_name": gettext_lazy("File name"),
+    "position": gettext_lazy("Position"),
+    "public_changed_at": gettext_lazy("Public text changed at"),
+    "recorded_at": gettext_lazy("Recorded at"),
+    "sequence": gettext_lazy("Calendar version"),
+    "size": gettext_lazy("Size (bytes)"),
+    "slug": gettext_lazy("Address (slug)"),
+    "submitted_by": gettext_lazy("Submitted by"),
+    "trajectory": gettext_lazy("Trajectory"),
+    "uid": gettext_lazy("Calendar identity"),
+    "uploaded_at": gettext_lazy("Uploaded at"),
+    "version": gettext_lazy("Version"),
+    "width": gettext_lazy("Width (pixels)"),
+}
 
 
 def label_of(field) -> str:
-    # A field without its own verbose name gets one made from its name: look that up as a
-    # message id anyway, so that "expert" still reads "Expert" in Dutch where it exists.
     if getattr(field, "_verbose_name", None) is None:
+        if field.name in UNNAMED_FIELDS:
+            return str(UNNAMED_FIELDS[field.name])
+        # Any other: its name made readable, looked up as a message id all the same.
         return _(capfirst(str(field.verbose_name)))
     return capfirst(field.verbose_name)
 
