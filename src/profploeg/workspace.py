@@ -10,8 +10,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from profploeg.accounts.permissions import role_required
@@ -139,7 +138,11 @@ def retry_notifications(request):
     sent = retry_unsent_notifications(older_than=FAILED_AFTER)
     messages.success(
         request,
-        _("%(count)d notifications were queued to be sent again.")
+        ngettext(
+            "%(count)d notification was queued to be sent again.",
+            "%(count)d notifications were queued to be sent again.",
+            sent["messages"] + sent["intake_notices"],
+        )
         % {"count": sent["messages"] + sent["intake_notices"]},
     )
     return redirect("workspace")

@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from profploeg.accounts.models import User
 from profploeg.applications import services as application_services
@@ -66,9 +67,12 @@ class HistoryImportFailed(ValidationError):
         self.row_errors = errors
         self.rows = [error.as_dict() for error in errors]
         super().__init__(
-            _(
+            ngettext(
+                "%(count)d problem in the workbook; nothing was imported. Correct the row "
+                "below and try again.",
                 "%(count)d problems in the workbook; nothing was imported. Correct the rows "
-                "below and try again."
+                "below and try again.",
+                len(errors),
             )
             % {"count": len(errors)}
         )

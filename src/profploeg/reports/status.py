@@ -8,7 +8,7 @@ from collections import Counter
 from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from profploeg.applications.models import Application, Transition
 from profploeg.evaluations.summary import evaluation_figures
@@ -301,7 +301,7 @@ def status_report(
 
 def over_capacity_text(count: int) -> str:
     """Every output says it the same way."""
-    return _("%(count)s over capacity") % {"count": count}
+    return ngettext("%(count)s over capacity", "%(count)s over capacity", count) % {"count": count}
 
 
 def programme_for(as_of: datetime.date, programme_id: int | None = None) -> Programme:
