@@ -12,24 +12,15 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import translation
+from django.utils.formats import date_format
+
+from profploeg.lib import formats
+
 from . import charts, maps
 from .schema import ReportRound, StatusReport
 from .tables import MUNICIPALITY_COLUMNS, Column, cell, present
 
-MONTHS = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 ORDINALS = ["eerste", "tweede", "derde", "vierde", "vijfde", "zesde", "zevende", "achtste"]
 STATUS_NL = {
     "submitted": "ingediend",
@@ -104,9 +95,16 @@ class Document:
     landscape: bool = False
 
 
+def dutch(function, *args):
+    """A figure as lib/formats writes it in Belgian Dutch: the answer for Parliament is Dutch
+    whatever language is active where it is made (a page in English, a test, the CLI)."""
+    with translation.override("nl-be"):
+        return function(*args)
+
+
 def day_month(day: datetime.date) -> str:
     """'13 augustus', as the minister writes a date of the same year."""
-    return f"{day.day} {MONTHS[day.month - 1]}"
+    return dutch(date_format, day, "j F")
 
 
 def in_words(count: int) -> str:
@@ -118,24 +116,23 @@ def nl_date(day: datetime.date | str | None) -> str:
         return ""
     if isinstance(day, str):
         day = datetime.date.fromisoformat(day)
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return dutch(formats.day, day)
 
 
 def short_date(day: datetime.date | str) -> str:
     """Tables: 24/12/2021."""
     if isinstance(day, str):
         day = datetime.date.fromisoformat(day)
-    return day.strftime("%d/%m/%Y")
+    return dutch(formats.short_day, day)
 
 
 def nl_number(value, decimals: int = 0) -> str:
     """Belgian notation: 1.500.000,00."""
-    text = f"{Decimal(value):,.{decimals}f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    return dutch(formats.number, value, decimals)
 
 
 def nl_money(value) -> str:
-    return f"€ {nl_number(value, 2)}"
+    return dutch(formats.money, value, 2)
 
 
 def nl_days(value) -> str:

@@ -67,10 +67,13 @@ RoundPage = page_of(RoundOut, "RoundPage")
 InfoSessionPage = page_of(InfoSessionOut, "InfoSessionPage")
 
 
+def in_force_today(programme: Programme) -> Programme:
+    """The programme read through the one query that knows the offer in force today (as the
+    list and detail read it), for the answer to a change."""
+    return Programme.objects.with_offer_in_force(timezone.localdate()).get(pk=programme.pk)
+
+
 def programme_out(programme: Programme) -> dict:
-    if not hasattr(programme, "capacity_in_force"):
-        # Just created or changed: read it back with the offer in force today.
-        programme = Programme.objects.with_offer_in_force(timezone.localdate()).get(pk=programme.pk)
     return {
         "id": programme.pk,
         "title": programme.title,

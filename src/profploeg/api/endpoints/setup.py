@@ -32,6 +32,7 @@ from .programmes import (
     InfoSessionOut,
     ProgrammeOut,
     RoundOut,
+    in_force_today,
     info_session_out,
     programme_out,
     round_out,
@@ -80,7 +81,7 @@ def create_programme(
     def action():
         staff_only(request.auth)
         programme = services.create_programme(by=request.auth, **payload.model_dump())
-        return 201, programme_out(programme)
+        return 201, programme_out(in_force_today(programme))
 
     return run_once(request, idempotency_key, action)
 
@@ -100,7 +101,7 @@ def update_programme(
         staff_only(request.auth)
         programme = get_object_or_404(Programme, pk=programme_id)
         services.update_programme(programme=programme, by=request.auth, **changes(payload))
-        return 200, programme_out(programme)
+        return 200, programme_out(in_force_today(programme))
 
     return run_once(request, idempotency_key, action)
 
