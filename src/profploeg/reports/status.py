@@ -5,18 +5,26 @@ the page, the CLI, the downloads and the API all render that one structure."""
 
 import datetime
 from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
 from django.utils.translation import ngettext
 
 from profploeg.applications.models import Application, Transition
 from profploeg.evaluations.summary import evaluation_figures
 from profploeg.lib.dates import end_of_day, local_date
-from profploeg.programmes.models import Programme, Round
+from profploeg.municipalities.models import Municipality
+from profploeg.programmes.models import Programme, Round, Theme
 from profploeg.showcase.figures import showcase_figures
 from profploeg.trajectories.models import Assignment, Trajectory
-from profploeg.trajectories.monitor import BudgetMonitor, Group, Line, State, budget_monitor
+from profploeg.trajectories.monitor import (
+    BudgetMonitor,
+    Group,
+    Line,
+    State,
+    budget_monitor,
+    plans_on,
+)
 
 from .filters import ReportFilter
 from .schema import (
@@ -41,19 +49,66 @@ ENDED = (Trajectory.Status.COMPLETED, Trajectory.Status.STOPPED)
 STATE_LABELS = State.LABELS
 
 
-def applications_on(programme: Programme, as_of: datetime.date):
-    """The programme's applications received by `as_of`, each with `status_on` and `reason_on`."""
-    latest = Transition.objects.filter(
-        application=OuterRef("pk"), at__lte=end_of_day(as_of)
-    ).order_by("-at", "-pk")
-    return (
+@dataclass(frozen=True)
+class ApplicationOn:
+    """An application as it stood on a date: what the report reads of it."""
+
+    pk: int
+    round_id: int
+    submitted_at: datetime.datetime
+    status_on: str
+    reason_on: str
+    municipality: Municipality
+    themes: tuple[Theme, ...]
+
+
+def applications_on(programme: Programme, as_of: datetime.date) -> list[ApplicationOn]:
+    """The programme's applications received by `as_of` with their status and reason on the
+    date, in round and municipality order.
+
+    Four flat queries whatever the size: every transition up to the date (the last one of each
+    application wins: later `at`, then the later record), the applications, their themes and
+    the municipalities. A correlated subquery per application took seconds at 8,000 of them."""
+    latest: dict[int, tuple[str, str]] = {}
+    for application_id, to_status, reason in (
+        Transition.objects.filter(
+            application__round__programme=programme, at__lte=end_of_day(as_of)
+        )
+        .order_by("application_id", "at", "pk")
+        .values_list("application_id", "to_status", "reason")
+    ):
+        latest[application_id] = (to_status, reason)
+    themes = {theme.pk: theme for theme in Theme.objects.all()}
+    order = {pk: index for index, pk in enumerate(themes)}
+    themes_of: dict[int, list[int]] = {}
+    for application_id, theme_id in Application.themes.through.objects.filter(
+        application__round__programme=programme
+    ).values_list("application_id", "theme_id"):
+        themes_of.setdefault(application_id, []).append(theme_id)
+    municipalities = Municipality.objects.select_related("province", "merged_into").in_bulk()
+    result = []
+    for pk, round_id, submitted_at, municipality_id in (
         Application.objects.filter(round__programme=programme)
-        .with_status_on(as_of)
-        .annotate(reason_on=Subquery(latest.values("reason")[:1]))
-        .select_related("round", "municipality__province", "municipality__merged_into")
-        .prefetch_related("themes")
-        .order_by("round__number", "municipality__name")
-    )
+        .order_by("round__number", "municipality__name", "pk")
+        .values_list("pk", "round_id", "submitted_at", "municipality_id")
+    ):
+        if pk not in latest:
+            continue
+        status, reason = latest[pk]
+        result.append(
+            ApplicationOn(
+                pk=pk,
+                round_id=round_id,
+                submitted_at=submitted_at,
+                status_on=status,
+                reason_on=reason or "",
+                municipality=municipalities[municipality_id],
+                themes=tuple(
+                    themes[theme] for theme in sorted(themes_of.get(pk, ()), key=order.__getitem__)
+                ),
+            )
+        )
+    return result
 
 
 def line_state(line: Line) -> str:
@@ -69,8 +124,20 @@ def line_p80(line: Line) -> datetime.date | None:
     return line.expected_end_p80
 
 
+# Labels in the active language, looked up once per report rather than once per row.
+def status_labels() -> dict[str, str]:
+    return {status.value: str(status.label) for status in Status}
+
+
+def state_labels() -> dict[str, str]:
+    return {state: str(label) for state, label in STATE_LABELS.items()}
+
+
 def municipality_row(
-    application: Application, line: Line | None, experts: list[ReportExpert]
+    application: ApplicationOn,
+    line: Line | None,
+    experts: list[ReportExpert],
+    labels: tuple[dict[str, str], dict[str, str]],
 ) -> ReportMunicipality:
     municipality = application.municipality
     status = application.status_on
@@ -84,14 +151,14 @@ def municipality_row(
         province=municipality.province.name,
         received=local_date(application.submitted_at),
         status=status,
-        status_label=str(Status(status).label),
+        status_label=labels[0][status],
         reason=(application.reason_on or "")
         if status in (Status.INADMISSIBLE, Status.DEFERRED)
         else "",
-        themes=[theme.name for theme in application.themes.all()],
+        themes=[theme.name for theme in application.themes],
         first_intake=line.created_on if guided else None,
         trajectory_state=state,
-        trajectory_state_label=str(STATE_LABELS[state]) if state else "",
+        trajectory_state_label=labels[1][state] if state else "",
         started_on=line.started_on if guided else None,
         planned_end=line.planned_end if guided else None,
         completed_on=line.ended_on
@@ -153,21 +220,28 @@ def guidance_figures(rows: list[ReportMunicipality], lines: list[Line], group: G
 def experts_by_trajectory(
     monitor: BudgetMonitor, as_of: datetime.date
 ) -> dict[int, list[ReportExpert]]:
+    """The experts of each trajectory with the plan in force on the date (a plan changed later
+    leaves this date's report as it was), in two flat queries: the assignments made by the date
+    and the plans in force (`monitor.plans_on`)."""
+    trajectories = {line.pk for line in monitor.lines}
+    in_programme = Trajectory.objects.in_programme(monitor.programme).values("pk")
+    plans = plans_on(monitor.programme, as_of)
     experts: dict[int, list[ReportExpert]] = {}
-    for row in (
-        # The plan in force on the date: a plan changed later leaves this date's report as it was.
-        Assignment.objects.filter(trajectory__in=[line.pk for line in monitor.lines])
-        .with_plan_on(as_of)
-        .values("trajectory_id", "expert__name", "expert__organisation__name", "plan_on")
-        .order_by("expert__name")
-    ):
-        experts.setdefault(row["trajectory_id"], []).append(
-            ReportExpert(
-                name=row["expert__name"],
-                organisation=row["expert__organisation__name"] or "",
-                person_days_planned=row["plan_on"],
-            )
+    for pk, trajectory_id, name, organisation, planned in (
+        Assignment.objects.filter(trajectory__in=in_programme, assigned_on__lte=as_of)
+        .order_by("expert__name", "pk")
+        .values_list(
+            "pk", "trajectory_id", "expert__name", "expert__organisation__name", "planned_days"
         )
+    ):
+        if trajectory_id in trajectories:
+            experts.setdefault(trajectory_id, []).append(
+                ReportExpert.model_construct(
+                    name=name,
+                    organisation=organisation or "",
+                    person_days_planned=plans.get(pk, planned),
+                )
+            )
     return experts
 
 
@@ -212,20 +286,21 @@ def status_report(
     matching applications; the rounds' figures are then theirs (see `filters.py`)."""
     report_filter = ReportFilter(province=province, status=status, theme=theme, expert=expert)
     report_filter.validate()
-    applications = list(applications_on(programme, as_of))
+    applications = applications_on(programme, as_of)
     monitor = budget_monitor(programme=programme, as_of=as_of)
     experts = experts_by_trajectory(monitor, as_of)
     lines = {line.application_id: line for line in monitor.lines}
     groups = {group.key: group for group in monitor.rounds}
 
     kept = report_filter.kept(applications)
+    labels = (status_labels(), state_labels())
     rows: dict[int, list[ReportMunicipality]] = {}
     kept_lines: dict[int, list[Line]] = {}
     statuses: dict[int, Counter] = {}
     for application in kept:
         line = lines.get(application.pk)
         rows.setdefault(application.round_id, []).append(
-            municipality_row(application, line, experts.get(line.pk, []) if line else [])
+            municipality_row(application, line, experts.get(line.pk, []) if line else [], labels)
         )
         statuses.setdefault(application.round_id, Counter())[application.status_on] += 1
         if line is not None and application.status_on == Status.ACCEPTED:

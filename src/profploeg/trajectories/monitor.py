@@ -40,17 +40,12 @@ from django.db.models import (
     CharField,
     Count,
     DecimalField,
-    ExpressionWrapper,
     Func,
     Max,
     Min,
-    OuterRef,
     Q,
-    Subquery,
     Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce, Greatest
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -68,7 +63,6 @@ from .models import (
     PlanChange,
     Trajectory,
     entry_cost,
-    plan_on,
 )
 
 ZERO = Decimal("0")
@@ -120,86 +114,100 @@ def days(value) -> Decimal:
     return (value or ZERO).quantize(Decimal("0.1"))
 
 
-def assignment_rate(as_of: datetime.date) -> Coalesce:
-    """The assigned expert's day rate in force on the date (before their first rate: that one)."""
-    return Coalesce(
-        Subquery(DayRate.objects.in_force_on(as_of, OuterRef("expert"))),
-        Subquery(
-            DayRate.objects.filter(expert=OuterRef("expert"))
-            .order_by("valid_from")
-            .values("rate_eur")[:1]
-        ),
-        output_field=MONEY,
-    )
-
-
-def assignment_left(as_of: datetime.date) -> Greatest:
-    """Planned person-days of the assignment (the plan in force on the date) not yet registered
-    by the date (never below 0)."""
-    used = (
-        PersonDayEntry.objects.filter(
-            trajectory=OuterRef("trajectory"), expert=OuterRef("expert"), date__lte=as_of
+def plans_on(programme: Programme, as_of: datetime.date) -> dict[int, Decimal]:
+    """The plan in force on the date per assignment that has a plan history (the last change
+    effective by then); an assignment without one counts its current plan (see `plan_on`)."""
+    plans: dict[int, Decimal] = {}
+    for assignment_id, planned in (
+        PlanChange.objects.filter(
+            assignment__trajectory__in=Trajectory.objects.in_programme(programme).values("pk"),
+            effective_on__lte=as_of,
         )
-        .order_by()
-        .values("trajectory")
-        .annotate(total=Sum("days"))
-        .values("total")[:1]
-    )
-    return Greatest(
-        plan_on(as_of) - Coalesce(Subquery(used, output_field=DAYS), Value(ZERO)),
-        Value(ZERO),
-        output_field=DAYS,
-    )
+        .order_by("effective_on", "recorded_at", "pk")
+        .values_list("assignment_id", "planned_days")
+    ):
+        plans[assignment_id] = planned
+    return plans
 
 
-def grouped(queryset, field: str, aggregates: dict) -> dict:
-    return {row[field]: row for row in queryset.order_by().values(field).annotate(**aggregates)}
+def rates_on(experts, as_of: datetime.date) -> dict[int, Decimal]:
+    """Each expert's day rate in force on the date (before their first rate: that one)."""
+    rates: dict[int, Decimal] = {}
+    for expert, since, rate in (
+        DayRate.objects.filter(expert__in=experts)
+        .order_by("valid_from", "pk")
+        .values_list("expert_id", "valid_from", "rate_eur")
+    ):
+        if since <= as_of or expert not in rates:
+            rates[expert] = rate
+    return rates
 
 
 def figures(programme: Programme, as_of: datetime.date) -> dict[int, dict]:
-    """Sums per trajectory on the date, from two grouped aggregates (entries, assignments): the
-    number of queries is fixed, whatever the number of rows."""
-    through = "trajectory_id"
-    scope = Q(
-        trajectory__application__round__programme=programme, trajectory__created_on__lte=as_of
+    """Sums per trajectory on the date, from flat queries whatever the number of rows: entries
+    summed per trajectory and expert by the database, then the assignments with the plan and
+    day rate in force on the date, added up here in Decimal (exact)."""
+    trajectories = Trajectory.objects.in_programme(programme).filter(created_on__lte=as_of)
+    spent: dict[tuple[int, int], tuple] = {
+        (trajectory, expert): (total_days, total, last_day)
+        for trajectory, expert, total_days, total, last_day in (
+            PersonDayEntry.objects.filter(trajectory__in=trajectories.values("pk"), date__lte=as_of)
+            .order_by()
+            .values("trajectory_id", "expert_id")
+            .annotate(total_days=Sum("days"), total=Sum(entry_cost()), last_day=Max("date"))
+            .values_list("trajectory_id", "expert_id", "total_days", "total", "last_day")
+        )
+    }
+    assignments = list(
+        Assignment.objects.filter(trajectory__in=trajectories.values("pk"), assigned_on__lte=as_of)
+        .order_by()
+        .values_list("pk", "trajectory_id", "expert_id", "planned_days", "trajectory__ended_on")
     )
-    open_ = ~Q(trajectory__ended_on__lte=as_of)
-    entries = grouped(
-        PersonDayEntry.objects.filter(scope, date__lte=as_of),
-        through,
-        {
-            "consumed_days": Sum("days"),
-            "consumed_eur": Sum(entry_cost()),
-            "last_day": Max("date"),
-        },
+    plans = plans_on(programme, as_of)
+    rates = rates_on({row[2] for row in assignments}, as_of)
+    totals: dict[int, dict] = defaultdict(
+        lambda: {
+            "consumed_days": ZERO,
+            "consumed_eur": ZERO,
+            "last_day": None,
+            "planned_days": ZERO,
+            "planned_eur": ZERO,
+            "left_days": ZERO,
+            "left_eur": ZERO,
+        }
     )
-    rate, left, plan = assignment_rate(as_of), assignment_left(as_of), plan_on(as_of)
-    assignments = grouped(
-        Assignment.objects.filter(scope, assigned_on__lte=as_of),
-        through,
-        {
-            "total_planned_days": Sum(plan),
-            "planned_eur": Sum(ExpressionWrapper(plan * rate, output_field=MONEY)),
-            "left_days": Sum(left, filter=open_),
-            "left_eur": Sum(ExpressionWrapper(left * rate, output_field=MONEY), filter=open_),
-        },
-    )
+    for (trajectory, _expert), (total_days, total, last_day) in spent.items():
+        row = totals[trajectory]
+        row["consumed_days"] += total_days or ZERO
+        row["consumed_eur"] += total or ZERO
+        if last_day is not None and (row["last_day"] is None or last_day > row["last_day"]):
+            row["last_day"] = last_day
+    for pk, trajectory, expert, current, ended_on in assignments:
+        row = totals[trajectory]
+        plan = plans.get(pk, current)
+        rate = rates.get(expert, ZERO)
+        row["planned_days"] += plan
+        row["planned_eur"] += plan * rate
+        if ended_on is None or ended_on > as_of:
+            used = spent.get((trajectory, expert), (ZERO,))[0] or ZERO
+            left = max(plan - used, ZERO)
+            row["left_days"] += left
+            row["left_eur"] += left * rate
     result = {}
-    for key in set(entries) | set(assignments):
-        spent, planned = entries.get(key, {}), assignments.get(key, {})
-        consumed_eur = money(spent.get("consumed_eur"))
-        committed_eur = consumed_eur + money(planned.get("left_eur"))
+    for key, row in totals.items():
+        consumed_eur = money(row["consumed_eur"])
+        committed_eur = consumed_eur + money(row["left_eur"])
         result[key] = {
-            "planned_days": days(planned.get("total_planned_days")),
-            "planned_eur": money(planned.get("planned_eur")),
-            "left_days": days(planned.get("left_days")),
-            "consumed_days": days(spent.get("consumed_days")),
+            "planned_days": days(row["planned_days"]),
+            "planned_eur": money(row["planned_eur"]),
+            "left_days": days(row["left_days"]),
+            "consumed_days": days(row["consumed_days"]),
             "consumed_eur": consumed_eur,
             "committed_eur": committed_eur,
             # A trajectory's forecast is what it commits; the programme's forecast adds the
             # accepted applications that have no trajectory yet.
             "forecast_eur": committed_eur,
-            "last_day": spent.get("last_day"),
+            "last_day": row["last_day"],
         }
     return result
 
