@@ -78,6 +78,10 @@ UI = {
     "completed": _("Completed"),
     "expected": _("Expected"),
     "person_days": _("Person-days per municipality"),
+    "largest": _(
+        "The %(shown)s municipalities with the most planned person-days, of %(total)s; every "
+        "one is in the table of the round and in the downloads."
+    ),
     "municipality": _("Municipality"),
     "planned": _("Planned"),
     "registered": _("Registered"),
@@ -125,6 +129,10 @@ DUTCH = {
     "completed": "Afgerond",
     "expected": "Verwacht",
     "person_days": "Mensdagen per gemeente",
+    "largest": (
+        "De %(shown)s gemeenten met de meeste geplande mensdagen, van %(total)s; ze staan "
+        "allemaal in de tabel van de ronde en in de downloads."
+    ),
     "municipality": "Gemeente",
     "planned": "Gepland",
     "registered": "Geregistreerd",
@@ -486,12 +494,18 @@ def funnel_chart(round_: ReportRound, labels: dict = UI) -> Chart:
     )
 
 
-def person_days_chart(round_: ReportRound, labels: dict = UI) -> Chart | None:
-    """Planned and registered person-days of each municipality of a round with a trajectory."""
+def person_days_chart(
+    round_: ReportRound, labels: dict = UI, limit: int | None = None
+) -> Chart | None:
+    """Planned and registered person-days of each municipality of a round with a trajectory
+    (with a limit: the `limit` with the most planned days, and a note saying so)."""
     rows = [row for row in round_.municipalities if row.has_trajectory]
     if not rows:
         return None
     rows.sort(key=lambda row: (-row.person_days_planned, row.name))
+    total = len(rows)
+    if limit is not None and total > limit:
+        rows = rows[:limit]
     planned, registered = label(labels, "planned"), label(labels, "registered")
     items = [
         (
@@ -523,6 +537,7 @@ def person_days_chart(round_: ReportRound, labels: dict = UI) -> Chart | None:
             for row in rows
         ],
         numeric=[False, True, True],
+        note=label(labels, "largest", shown=len(rows), total=total) if len(rows) < total else "",
     )
 
 
@@ -613,11 +628,14 @@ def statuses_chart(report: StatusReport, labels: dict = UI) -> Chart:
     )
 
 
-def round_charts(round_: ReportRound, labels: dict = UI) -> list[Chart]:
-    """The pictures of one round: its funnel and its person-days per municipality."""
+def round_charts(round_: ReportRound, labels: dict = UI, limit: int | None = None) -> list[Chart]:
+    """The pictures of one round: its funnel and its person-days per municipality (at most
+    `limit` bars)."""
     if not round_.submitted:
         return []
-    return [c for c in (funnel_chart(round_, labels), person_days_chart(round_, labels)) if c]
+    return [
+        c for c in (funnel_chart(round_, labels), person_days_chart(round_, labels, limit)) if c
+    ]
 
 
 def programme_charts(report: StatusReport, labels: dict = UI) -> list[Chart]:

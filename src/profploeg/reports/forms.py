@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +9,20 @@ from profploeg.applications.models import Application
 from profploeg.municipalities.models import Province
 from profploeg.programmes.models import Theme
 from profploeg.trajectories.models import Expert
+
+
+class ExpertField(forms.ModelChoiceField):
+    """An expert, by number or, typed, by name (upper or lower case): a consortium too long for
+    a list is filtered by typing (see `AsOfForm`)."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            matches = list(self.queryset.filter(name__iexact=str(value).strip())[:2])
+            if len(matches) == 1:
+                return matches[0]
+            raise
 
 
 class AsOfForm(forms.Form):
@@ -36,12 +51,28 @@ class AsOfForm(forms.Form):
         required=False,
         empty_label=_("All themes"),
     )
-    expert = forms.ModelChoiceField(
+    expert = ExpertField(
         label=_("Expert"),
         queryset=Expert.objects.select_related("organisation"),
         required=False,
         empty_label=_("All experts"),
     )
+    # Above this many experts in the programme the filter is typed rather than a list, which
+    # would weigh more than the rest of the page.
+    EXPERTS_IN_A_LIST = 100
+
+    def __init__(self, *args, programme=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if programme is not None:
+            # The programme's own consortium: the experts assigned in it.
+            field = self.fields["expert"]
+            field.queryset = field.queryset.filter(
+                assignments__trajectory__application__round__programme=programme
+            ).distinct()
+            if field.queryset.count() > self.EXPERTS_IN_A_LIST:
+                field.widget = forms.TextInput(attrs={"autocomplete": "off"})
+                field.help_text = _("Type the expert's full name.")
+
     # The annex (overview of the municipalities) of this round, as a download.
     annex = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 

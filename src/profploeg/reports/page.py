@@ -2,10 +2,16 @@
 
 The page answers the questions with summary figures; per round it shows a compact table of six
 columns (municipality, status, trajectory, committed, consumed, expected end) that opens on
-demand. Every column of every row stays in the downloads (CSV, XLSX, annex)."""
+demand. Every column of every row stays in the downloads (CSV, XLSX, annex).
+
+A long report stays a page that opens in a moment: a report of more than `ROWS_ON_ONE_PAGE`
+applications shows the first `ROWS_PER_ROUND` of each round, with a link to the round's own
+page (`?round=N`), where its table is paged, `ROWS_PER_PAGE` at a time, under its charts."""
 
 from dataclasses import dataclass
 
+from django.core.paginator import Page
+from django.http import HttpRequest
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -13,10 +19,17 @@ from django.utils.translation import gettext_lazy
 
 from profploeg.evaluations.models import Indicator
 from profploeg.lib import formats
+from profploeg.lib.paging import paginate
 
 from . import charts
 from .schema import ReportMunicipality, ReportRound, StatusReport
 from .tables import ROUND_COLUMNS
+
+ROWS_ON_ONE_PAGE = 300
+ROWS_PER_ROUND = 10
+ROWS_PER_PAGE = 100
+# A round's own page draws at most this many bars (the trajectories with the most planned days).
+BARS_PER_CHART = 50
 
 
 @dataclass(frozen=True)
@@ -111,21 +124,40 @@ def row_html(row: ReportMunicipality, columns: list[PageColumn]) -> SafeString:
     return mark_safe("".join(cells))
 
 
-def round_page(round_: ReportRound) -> dict:
-    """What the page shows of a round: its figures, its charts, its compact table.
+def round_page(round_: ReportRound, *, shown: int | None = None, page: Page | None = None) -> dict:
+    """What the page shows of a round: its figures, its charts, its compact table (the first
+    `shown` rows, or one `page` of them, or all).
 
     The table's cells are formatted here rather than in the template: a template tag per cell
     made a round of a few thousand applications take seconds."""
     rows = round_.municipalities
     guided = any(row.has_trajectory for row in rows)
     columns = [column for column in COMPACT_COLUMNS if guided or not column.guidance]
+    visible = page.object_list if page is not None else rows[:shown]
     return {
         "round": round_,
-        "charts": charts.round_charts(round_),
+        # A long report draws each round's charts on the round's own page only.
+        "charts": [] if shown else charts.round_charts(round_, limit=BARS_PER_CHART),
         "columns": columns,
-        "rows": [row_html(row, columns) for row in rows],
+        "rows": [row_html(row, columns) for row in visible],
+        "total": len(rows),
+        "page": page,
+        "more": page is None and len(visible) < len(rows),
         **round_money(round_),
     }
+
+
+def round_pages(request: HttpRequest, report: StatusReport, round_number: int | None) -> list:
+    """Every round of the page: a report filtered to one round pages its table; a long report
+    shows the first rows of each round; a short one shows them all."""
+    if round_number is not None:
+        return [
+            round_page(round_, page=paginate(request, round_.municipalities, ROWS_PER_PAGE))
+            for round_ in report.rounds
+        ]
+    long = sum(len(round_.municipalities) for round_ in report.rounds) > ROWS_ON_ONE_PAGE
+    shown = ROWS_PER_ROUND if long else None
+    return [round_page(round_, shown=shown) for round_ in report.rounds]
 
 
 def whole_euros(value) -> str:

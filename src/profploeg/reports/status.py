@@ -16,14 +16,13 @@ from profploeg.lib.dates import end_of_day, local_date
 from profploeg.municipalities.models import Municipality
 from profploeg.programmes.models import Programme, Round, Theme
 from profploeg.showcase.figures import showcase_figures
-from profploeg.trajectories.models import Assignment, Trajectory
+from profploeg.trajectories.models import Expert, Trajectory
 from profploeg.trajectories.monitor import (
     BudgetMonitor,
     Group,
     Line,
     State,
     budget_monitor,
-    plans_on,
 )
 
 from .filters import ReportFilter
@@ -217,32 +216,31 @@ def guidance_figures(rows: list[ReportMunicipality], lines: list[Line], group: G
     return figures
 
 
-def experts_by_trajectory(
-    monitor: BudgetMonitor, as_of: datetime.date
-) -> dict[int, list[ReportExpert]]:
+def experts_by_trajectory(monitor: BudgetMonitor) -> dict[int, list[ReportExpert]]:
     """The experts of each trajectory with the plan in force on the date (a plan changed later
-    leaves this date's report as it was), in two flat queries: the assignments made by the date
-    and the plans in force (`monitor.plans_on`)."""
-    trajectories = {line.pk for line in monitor.lines}
-    in_programme = Trajectory.objects.in_programme(monitor.programme).values("pk")
-    plans = plans_on(monitor.programme, as_of)
-    experts: dict[int, list[ReportExpert]] = {}
-    for pk, trajectory_id, name, organisation, planned in (
-        Assignment.objects.filter(trajectory__in=in_programme, assigned_on__lte=as_of)
-        .order_by("expert__name", "pk")
-        .values_list(
-            "pk", "trajectory_id", "expert__name", "expert__organisation__name", "planned_days"
-        )
-    ):
-        if trajectory_id in trajectories:
-            experts.setdefault(trajectory_id, []).append(
-                ReportExpert.model_construct(
-                    name=name,
-                    organisation=organisation or "",
-                    person_days_planned=plans.get(pk, planned),
-                )
+    leaves this date's report as it was), as the monitor worked it out, in name order."""
+    experts = {
+        pk: (index, name, organisation or "")
+        for index, (pk, name, organisation) in enumerate(
+            Expert.objects.filter(
+                pk__in={expert for plans in monitor.plans.values() for expert, _ in plans}
             )
-    return experts
+            .order_by("name", "pk")
+            .values_list("pk", "name", "organisation__name")
+        )
+    }
+    result: dict[int, list[ReportExpert]] = {}
+    for line in monitor.lines:
+        plans = sorted(monitor.plans.get(line.pk, ()), key=lambda plan: experts[plan[0]][0])
+        result[line.pk] = [
+            ReportExpert(
+                name=experts[expert][1],
+                organisation=experts[expert][2],
+                person_days_planned=planned,
+            )
+            for expert, planned in plans
+        ]
+    return result
 
 
 def budget_figures(monitor: BudgetMonitor) -> ReportBudget:
@@ -288,7 +286,7 @@ def status_report(
     report_filter.validate()
     applications = applications_on(programme, as_of)
     monitor = budget_monitor(programme=programme, as_of=as_of)
-    experts = experts_by_trajectory(monitor, as_of)
+    experts = experts_by_trajectory(monitor)
     lines = {line.application_id: line for line in monitor.lines}
     groups = {group.key: group for group in monitor.rounds}
 

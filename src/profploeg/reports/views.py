@@ -11,7 +11,7 @@ from profploeg.programmes.models import Programme
 
 from . import charts, exports, maps
 from .forms import AsOfForm
-from .page import round_page, summary
+from .page import round_pages, summary
 from .status import status_report
 
 # Query parameters that choose a download rather than what the report shows.
@@ -32,7 +32,7 @@ def download(report, format: str, *, table: str, annex: bool, dialect) -> HttpRe
 def status(request, pk: int):
     """Staff and experts: the status report of a programme as of any date, or a download of it."""
     programme = get_object_or_404(Programme, pk=pk)
-    form = AsOfForm(request.GET)
+    form = AsOfForm(request.GET, programme=programme)
     if form.is_valid():
         as_of, round_number = form.as_of_date(), form.cleaned_data["round"]
         annex, filters = form.cleaned_data["annex"], form.filters()
@@ -71,7 +71,7 @@ def status(request, pk: int):
             "form": form,
             "as_of": as_of,
             "query": query.urlencode(),
-            "rounds": [round_page(round_) for round_ in report.rounds],
+            "rounds": round_pages(request, report, round_number),
             **summary(report),
             "programme_charts": charts.programme_charts(report),
             "map_chart": map_chart,

@@ -62,6 +62,7 @@ from .models import (
     PersonDayEntry,
     PlanChange,
     Trajectory,
+    TrajectoryEvent,
     entry_cost,
 )
 
@@ -130,6 +131,22 @@ def plans_on(programme: Programme, as_of: datetime.date) -> dict[int, Decimal]:
     return plans
 
 
+def statuses_on(programme: Programme, as_of: datetime.date) -> dict[int, tuple[str, int]]:
+    """Each trajectory's status and phase at the end of the date, from its recorded events (the
+    last effective by then wins; as `TrajectoryQuerySet.with_status_on`, in one flat query)."""
+    found: dict[int, tuple[str, int]] = {}
+    for trajectory, status, phase in (
+        TrajectoryEvent.objects.filter(
+            trajectory__in=Trajectory.objects.in_programme(programme).values("pk"),
+            effective_on__lte=as_of,
+        )
+        .order_by("effective_on", "recorded_at", "pk")
+        .values_list("trajectory_id", "to_status", "phase")
+    ):
+        found[trajectory] = (status, phase)
+    return found
+
+
 def rates_on(experts, as_of: datetime.date) -> dict[int, Decimal]:
     """Each expert's day rate in force on the date (before their first rate: that one)."""
     rates: dict[int, Decimal] = {}
@@ -143,10 +160,13 @@ def rates_on(experts, as_of: datetime.date) -> dict[int, Decimal]:
     return rates
 
 
-def figures(programme: Programme, as_of: datetime.date) -> dict[int, dict]:
+def figures(
+    programme: Programme, as_of: datetime.date
+) -> tuple[dict[int, dict], dict[int, list[tuple[int, Decimal]]]]:
     """Sums per trajectory on the date, from flat queries whatever the number of rows: entries
     summed per trajectory and expert by the database, then the assignments with the plan and
-    day rate in force on the date, added up here in Decimal (exact)."""
+    day rate in force on the date, added up here in Decimal (exact). Also each trajectory's
+    assignments made by the date as (expert id, plan in force), in the order they were made."""
     trajectories = Trajectory.objects.in_programme(programme).filter(created_on__lte=as_of)
     spent: dict[tuple[int, int], tuple] = {
         (trajectory, expert): (total_days, total, last_day)
@@ -160,7 +180,7 @@ def figures(programme: Programme, as_of: datetime.date) -> dict[int, dict]:
     }
     assignments = list(
         Assignment.objects.filter(trajectory__in=trajectories.values("pk"), assigned_on__lte=as_of)
-        .order_by()
+        .order_by("pk")
         .values_list("pk", "trajectory_id", "expert_id", "planned_days", "trajectory__ended_on")
     )
     plans = plans_on(programme, as_of)
@@ -182,9 +202,11 @@ def figures(programme: Programme, as_of: datetime.date) -> dict[int, dict]:
         row["consumed_eur"] += total or ZERO
         if last_day is not None and (row["last_day"] is None or last_day > row["last_day"]):
             row["last_day"] = last_day
+    plans_of: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
     for pk, trajectory, expert, current, ended_on in assignments:
         row = totals[trajectory]
         plan = plans.get(pk, current)
+        plans_of[trajectory].append((expert, plan))
         rate = rates.get(expert, ZERO)
         row["planned_days"] += plan
         row["planned_eur"] += plan * rate
@@ -209,7 +231,7 @@ def figures(programme: Programme, as_of: datetime.date) -> dict[int, dict]:
             "forecast_eur": committed_eur,
             "last_day": row["last_day"],
         }
-    return result
+    return result, plans_of
 
 
 EMPTY = {
@@ -338,6 +360,8 @@ class BudgetMonitor:
     rounds: list[Group]
     municipalities: list[Group]
     lines: list[Line]
+    # Per trajectory, its assignments made by the date: (expert id, planned person-days in force).
+    plans: dict[int, list[tuple[int, Decimal]]] = field(default_factory=dict)
     reference: ReferenceClass = field(default_factory=lambda: ReferenceClass(0, None, None))
     completion_p50: datetime.date | None = None
     completion_p80: datetime.date | None = None
@@ -539,13 +563,13 @@ def budget_monitor(*, programme: Programme, as_of: datetime.date) -> BudgetMonit
     else:
         total_eur, capacity = programme.budget_eur, programme.capacity
 
-    per_trajectory = figures(programme, as_of)
+    per_trajectory, plans = figures(programme, as_of)
     set_by_staff = overrides(programme, as_of)
+    statuses = statuses_on(programme, as_of)
     lines = []
     for row in (
         Trajectory.objects.in_programme(programme)
         .existing_on(as_of)
-        .with_status_on(as_of)
         .values(
             "pk",
             "application_id",
@@ -554,8 +578,6 @@ def budget_monitor(*, programme: Programme, as_of: datetime.date) -> BudgetMonit
             "application__municipality__name",
             "application__municipality_id",
             "application__round__number",
-            "status_on",
-            "phase_on",
             "started_on",
             "planned_start",
             "planned_end",
@@ -563,8 +585,10 @@ def budget_monitor(*, programme: Programme, as_of: datetime.date) -> BudgetMonit
         )
         .order_by("application__round__number", "application__municipality__name")
     ):
+        if row["pk"] not in statuses:
+            continue
         values = per_trajectory.get(row["pk"], EMPTY)
-        status = row["status_on"]
+        status, phase = statuses[row["pk"]]
         ended = status in Trajectory.ENDED
         override = set_by_staff.get(row["pk"])
         line = Line(
@@ -576,7 +600,7 @@ def budget_monitor(*, programme: Programme, as_of: datetime.date) -> BudgetMonit
             round_number=row["application__round__number"],
             created_on=row["created_on"],
             status=status,
-            phase=row["phase_on"],
+            phase=phase,
             started_on=on_or_before(row["started_on"], as_of)
             if status != Trajectory.Status.PLANNED
             else None,
@@ -648,6 +672,7 @@ def budget_monitor(*, programme: Programme, as_of: datetime.date) -> BudgetMonit
         rounds=rounds,
         municipalities=municipalities,
         lines=lines,
+        plans=plans,
         reference=reference,
         completion_p50=totals.expected_completion,
         completion_p80=totals.expected_completion_p80,
@@ -662,20 +687,12 @@ def on_or_before(day: datetime.date | None, as_of: datetime.date) -> datetime.da
     return day if day is not None and day <= as_of else None
 
 
-SUMMED = (
-    "planned_days",
-    "consumed_days",
-    "consumed_eur",
-    "planned_eur",
-    "committed_eur",
-    "forecast_eur",
-)
-
-
 def rollup(lines: list["Line"], key_of, label_of) -> dict:
     """Groups of trajectories with the sum of their (database-computed) figures; a group is
-    expected complete when its last trajectory is."""
+    expected complete when its last trajectory is. Written out field by field: this runs for
+    every trajectory three times."""
     groups: dict = {}
+    completed, stopped = Trajectory.Status.COMPLETED, Trajectory.Status.STOPPED
     for line in lines:
         key = key_of(line)
         group = groups.get(key)
@@ -683,17 +700,25 @@ def rollup(lines: list["Line"], key_of, label_of) -> dict:
             group = groups[key] = Group(key=key, label=label_of(key))
         group.trajectories += 1
         group.started += line.started_on is not None
-        group.completed += line.status == Trajectory.Status.COMPLETED
-        group.stopped += line.status == Trajectory.Status.STOPPED
+        group.completed += line.status == completed
+        group.stopped += line.status == stopped
         group.overdue += line.overdue_days > 0
         group.inactive += line.inactive
-        for name in SUMMED:
-            setattr(group, name, getattr(group, name) + getattr(line, name))
-        for name, value in (
-            ("expected_completion", line.expected_end_p50),
-            ("expected_completion_p80", line.expected_end_p80),
+        group.planned_days += line.planned_days
+        group.consumed_days += line.consumed_days
+        group.consumed_eur += line.consumed_eur
+        group.planned_eur += line.planned_eur
+        group.committed_eur += line.committed_eur
+        group.forecast_eur += line.forecast_eur
+        p50, p80 = line.expected_end_p50, line.expected_end_p80
+        if p50 is not None and (
+            group.expected_completion is None or p50 > group.expected_completion
         ):
-            setattr(group, name, max(filter(None, [getattr(group, name), value]), default=None))
+            group.expected_completion = p50
+        if p80 is not None and (
+            group.expected_completion_p80 is None or p80 > group.expected_completion_p80
+        ):
+            group.expected_completion_p80 = p80
     return groups
 
 
