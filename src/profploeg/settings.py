@@ -330,6 +330,13 @@ else:
 
     raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r}: use redis://host:port/db or locmem://.")
 
+# Seconds a status report's page figures and downloads stay cached, keyed on the data version
+# (reports/cache.py); 0 turns the cache off. Off in the test suite: Django's TestCase never
+# commits, so the version never moves there; the cache's own tests turn it on.
+REPORT_CACHE_SECONDS = env_int("REPORT_CACHE_SECONDS", 600)
+if sys.argv[1:2] == ["test"] and "REPORT_CACHE_SECONDS" not in os.environ:
+    REPORT_CACHE_SECONDS = 0
+
 # API requests per token (or logged-in user) per fixed window: "N/second|minute|hour|day".
 API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/minute")
 if sys.argv[1:2] == ["test"] and "API_RATE_LIMIT" not in os.environ:

@@ -1,0 +1,127 @@
+"""The data version: a number raised by every committed write to the domain's tables.
+
+Figures computed from the data (the status report page, its downloads) are cached under the
+version they were computed at (`profploeg.reports.cache`), so a write makes every cached figure
+unreachable at once and nothing is ever shown stale.
+
+Writes are seen where they all pass, in the database layer: an execute wrapper on every
+connection notices any INSERT, UPDATE or DELETE on a table of a Profploeg app, whether it
+came from a model's save, a bulk update, an import or raw SQL. The version is raised once
+the transaction commits (at once outside a transaction), in its own short statement, so that
+writers never wait on one another for it. A rolled-back transaction raises nothing.
+
+Writes made outside Django (psql, a restore with TRUNCATE) are not seen: `renew()` after them
+(the restore command does) gives the version a new token."""
+
+import logging
+import re
+from functools import cache
+
+from django.apps import apps
+from django.db import DatabaseError, IntegrityError, connections, transaction
+from django.db.models import F
+
+logger = logging.getLogger(__name__)
+
+WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?(\w+)', re.IGNORECASE)
+# Bookkeeping that no figure reads: the version itself, replayed API requests, the download
+# jobs' own progress.
+UNTRACKED = {"operations.DataVersion", "api.IdempotencyKey", "downloads.Download"}
+
+
+@cache
+def tracked_tables() -> frozenset[str]:
+    """The tables of every Profploeg app (many-to-many tables included), but bookkeeping."""
+    return frozenset(
+        model._meta.db_table
+        for model in apps.get_models(include_auto_created=True)
+        # An auto-created many-to-many table has the module of the model that declares it.
+        if model.__module__.startswith("profploeg.") and model._meta.label not in UNTRACKED
+    )
+
+
+def bump(alias: str) -> None:
+    """Raise the version (its own statement, after the commit). It never fails the write it
+    follows: before the migrations have made its table (while they load data), nothing is
+    cached yet."""
+    from .models import DataVersion
+
+    try:
+        if not DataVersion.objects.using(alias).filter(pk=1).update(number=F("number") + 1):
+            renew(alias)
+    except DatabaseError:
+        logger.warning("The data version could not be raised.", exc_info=True)
+
+
+def renew(alias: str = "default") -> None:
+    """Start the version afresh under a new token: after data changed behind Django's back."""
+    from .models import DataVersion, new_token
+
+    updated = DataVersion.objects.using(alias).filter(pk=1).update(token=new_token(), number=0)
+    if not updated:
+        try:
+            with transaction.atomic(using=alias):
+                DataVersion.objects.using(alias).create(pk=1)
+        except IntegrityError:
+            # Another process created it meanwhile: that one is as new.
+            pass
+
+
+def current(alias: str = "default") -> str:
+    """The version now, as "token:number"."""
+    from .models import DataVersion
+
+    row = DataVersion.objects.using(alias).filter(pk=1).values_list("token", "number").first()
+    if row is None:
+        renew(alias)
+        row = DataVersion.objects.using(alias).filter(pk=1).values_list("token", "number").get()
+    return f"{row[0]}:{row[1]}"
+
+
+# Migrations write before the version's table exists, and nothing is cached while they run.
+migrating = False
+
+
+def pause(**kwargs) -> None:
+    """Signal `pre_migrate`."""
+    global migrating
+    migrating = True
+
+
+def resume(**kwargs) -> None:
+    """Signal `post_migrate`."""
+    global migrating
+    migrating = False
+
+
+class Watcher:
+    """The execute wrapper of one connection (one thread): schedules one bump per transaction
+    that wrote to a tracked table."""
+
+    def __init__(self, alias: str):
+        self.alias = alias
+        self.pending = False
+
+    def __call__(self, execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        match = WRITE.match(sql)
+        if match and not migrating and match.group(1) in tracked_tables():
+            connection = connections[self.alias]
+            # Already scheduled for this transaction, unless a rollback dropped it since.
+            scheduled = self.pending and any(
+                func == self.bump for _, func, _ in connection.run_on_commit
+            )
+            if not scheduled:
+                self.pending = True
+                transaction.on_commit(self.bump, using=self.alias)
+        return result
+
+    def bump(self) -> None:
+        self.pending = False
+        bump(self.alias)
+
+
+def watch(sender, connection, **kwargs) -> None:
+    """On every new database connection (signal `connection_created`)."""
+    if not any(isinstance(wrapper, Watcher) for wrapper in connection.execute_wrappers):
+        connection.execute_wrappers.append(Watcher(connection.alias))
