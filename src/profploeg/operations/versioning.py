@@ -1,4 +1,4 @@
-"""The data version: a number raised by every committed write to the domain's tables.
+"""The data version: a number raised by every committed write to the tables figures are read from.
 
 Figures computed from the data (the status report page, its downloads) are cached under the
 version they were computed at (`profploeg.reports.cache`), so a write makes every cached figure
@@ -6,7 +6,8 @@ unreachable at once and nothing is ever shown stale.
 
 Writes are seen where they all pass, in the database layer: an execute wrapper on every
 connection notices any INSERT, UPDATE or DELETE on a table of a Profploeg app, whether it
-came from a model's save, a bulk update, an import or raw SQL. The version is raised once
+came from a model's save, a bulk update, an import or raw SQL (the tables of users, tokens
+and download jobs excepted: a login must not empty the cache). The version is raised once
 the transaction commits (at once outside a transaction), in its own short statement, so that
 writers never wait on one another for it. A rolled-back transaction raises nothing.
 
@@ -24,19 +25,19 @@ from django.db.models import F
 logger = logging.getLogger(__name__)
 
 WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?(\w+)', re.IGNORECASE)
-# Bookkeeping that no figure reads: the version itself, replayed API requests, the download
-# jobs' own progress.
-UNTRACKED = {"operations.DataVersion", "api.IdempotencyKey", "downloads.Download"}
+# Apps whose tables no figure reads: users and their logins (a login writes last_login), API
+# tokens and replayed requests, the download jobs' own progress, the version itself.
+UNTRACKED_APPS = {"accounts", "api", "downloads", "operations"}
 
 
 @cache
 def tracked_tables() -> frozenset[str]:
-    """The tables of every Profploeg app (many-to-many tables included), but bookkeeping."""
+    """The tables of the Profploeg apps that figures are read from (many-to-many included)."""
     return frozenset(
         model._meta.db_table
         for model in apps.get_models(include_auto_created=True)
         # An auto-created many-to-many table has the module of the model that declares it.
-        if model.__module__.startswith("profploeg.") and model._meta.label not in UNTRACKED
+        if model.__module__.startswith("profploeg.") and model._meta.app_label not in UNTRACKED_APPS
     )
 
 
