@@ -331,7 +331,7 @@ else:
     raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r}: use redis://host:port/db or locmem://.")
 
 # Seconds a status report's page figures and downloads stay cached, keyed on the data version
-# (reports/cache.py); 0 turns the cache off. Off in the test suite: Django's TestCase never
+# (operations/versioning.py); 0 turns the cache off. Off in the test suite: Django's TestCase never
 # commits, so the version never moves there; the cache's own tests turn it on.
 REPORT_CACHE_SECONDS = env_int("REPORT_CACHE_SECONDS", 600)
 if sys.argv[1:2] == ["test"] and "REPORT_CACHE_SECONDS" not in os.environ:

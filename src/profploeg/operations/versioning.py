@@ -1,8 +1,12 @@
-"""The data version: a number raised by every committed write to the tables figures are read from.
+"""The data version, raised by every committed write to the tables figures are read from, and
+the cache of figures keyed on it (`cached`).
 
-Figures computed from the data (the status report page, its downloads) are cached under the
-version they were computed at (`profploeg.reports.cache`), so a write makes every cached figure
-unreachable at once and nothing is ever shown stale.
+Figures computed from the data (the status report page and its downloads, the budget monitor)
+depend only on the data and what was asked (programme, date, filters, format, language). They
+are kept in the shared cache (`CACHE_URL`) under a key that holds the version they were
+computed at, so a write makes every cached figure unreachable at once and nothing is ever shown
+stale. `REPORT_CACHE_SECONDS` (0 turns the cache off) bounds how long the figures of an
+unchanged programme are kept.
 
 Writes are seen where they all pass, in the database layer: an execute wrapper on every
 connection notices any INSERT, UPDATE or DELETE on a table of a Profploeg app, whether it
@@ -14,15 +18,22 @@ writers never wait on one another for it. A rolled-back transaction raises nothi
 Writes made outside Django (psql, a restore with TRUNCATE) are not seen: `renew()` after them
 (the restore command does) gives the version a new token."""
 
+import hashlib
 import logging
 import re
+from collections.abc import Callable
 from functools import cache
+from typing import TypeVar
 
 from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache as shared_cache
 from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.db.models import F
+from django.utils import translation
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+["`]?(\w+)', re.IGNORECASE)
 # Apps whose tables no figure reads: users and their logins (a login writes last_login), API
@@ -126,3 +137,18 @@ def watch(sender, connection, **kwargs) -> None:
     """On every new database connection (signal `connection_created`)."""
     if not any(isinstance(wrapper, Watcher) for wrapper in connection.execute_wrappers):
         connection.execute_wrappers.append(Watcher(connection.alias))
+
+
+def cached(parts: tuple, compute: Callable[[], T]) -> T:
+    """The value of `compute()` for these parts, at today's data version, in the active
+    language: from the cache when it holds one, else computed and kept."""
+    seconds = settings.REPORT_CACHE_SECONDS
+    if not seconds:
+        return compute()
+    described = repr((current(), translation.get_language(), parts))
+    key = "report:" + hashlib.sha256(described.encode()).hexdigest()
+    value = shared_cache.get(key)
+    if value is None:
+        value = compute()
+        shared_cache.set(key, value, seconds)
+    return value

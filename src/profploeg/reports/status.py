@@ -218,29 +218,36 @@ def guidance_figures(rows: list[ReportMunicipality], lines: list[Line], group: G
 
 def experts_by_trajectory(monitor: BudgetMonitor) -> dict[int, list[ReportExpert]]:
     """The experts of each trajectory with the plan in force on the date (a plan changed later
-    leaves this date's report as it was), as the monitor worked it out, in name order."""
-    experts = {
-        pk: (index, name, organisation or "")
-        for index, (pk, name, organisation) in enumerate(
-            Expert.objects.filter(
-                pk__in={expert for plans in monitor.plans.values() for expert, _ in plans}
+    leaves this date's report as it was), as the monitor worked it out, in name order.
+
+    An expert with the same plan on several trajectories is one (immutable) entry, built once."""
+    assigned = {expert for plans in monitor.plans.values() for expert, _ in plans}
+    experts = {}
+    for pk, name, organisation in Expert.objects.order_by("name", "pk").values_list(
+        "pk", "name", "organisation__name"
+    ):
+        if pk in assigned:
+            experts[pk] = (len(experts), name, organisation or "")
+    built: dict[tuple[int, Decimal], ReportExpert] = {}
+
+    def entry(expert: int, planned: Decimal) -> ReportExpert:
+        found = built.get((expert, planned))
+        if found is None:
+            _, name, organisation = experts[expert]
+            found = built[expert, planned] = ReportExpert(
+                name=name, organisation=organisation, person_days_planned=planned
             )
-            .order_by("name", "pk")
-            .values_list("pk", "name", "organisation__name")
-        )
-    }
-    result: dict[int, list[ReportExpert]] = {}
-    for line in monitor.lines:
-        plans = sorted(monitor.plans.get(line.pk, ()), key=lambda plan: experts[plan[0]][0])
-        result[line.pk] = [
-            ReportExpert(
-                name=experts[expert][1],
-                organisation=experts[expert][2],
-                person_days_planned=planned,
+        return found
+
+    return {
+        line.pk: [
+            entry(expert, planned)
+            for expert, planned in sorted(
+                monitor.plans.get(line.pk, ()), key=lambda plan: experts[plan[0]][0]
             )
-            for expert, planned in plans
         ]
-    return result
+        for line in monitor.lines
+    }
 
 
 def budget_figures(monitor: BudgetMonitor) -> ReportBudget:

@@ -9,10 +9,10 @@ from django.utils.safestring import mark_safe
 
 from profploeg.accounts.permissions import role_required
 from profploeg.lib.spreadsheets import csv_dialect
+from profploeg.operations.versioning import cached
 from profploeg.programmes.models import Programme
 
 from . import charts, exports, maps
-from .cache import cached
 from .filters import ReportFilter
 from .forms import AsOfForm
 from .page import round_pages, summary
@@ -39,7 +39,7 @@ def rendered(report, format: str, *, table: str, annex: bool, dialect) -> tuple[
 def status(request, pk: int):
     """Staff and experts: the status report of a programme as of any date, or a download of it.
 
-    Downloads and the page's figures are cached under the data version (`cache.py`)."""
+    Downloads and the page's figures are cached under the data version (`operations.versioning.cached`)."""
     programme = get_object_or_404(Programme, pk=pk)
     form = AsOfForm(request.GET, programme=programme)
     if form.is_valid():

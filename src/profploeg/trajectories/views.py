@@ -3,8 +3,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,6 +14,7 @@ from profploeg.accounts.permissions import role_required
 from profploeg.applications.models import Application
 from profploeg.lib import charts, formats
 from profploeg.lib.forms import attempt, posted
+from profploeg.operations.versioning import cached
 from profploeg.programmes.forms import ProgrammeFilterForm
 from profploeg.programmes.models import Programme
 
@@ -651,28 +654,38 @@ def budget(request, programme_pk: int):
     as_of = timezone.localdate()
     if form.is_valid() and form.cleaned_data["as_of"]:
         as_of = form.cleaned_data["as_of"]
-    monitor = budget_monitor(programme=programme, as_of=as_of)
-    chart = charts.line_chart(
-        title=_("Burn-up: consumed and committed against the total"),
-        x_labels=[formats.month(point.month) for point in monitor.burnup],
-        series=[
-            charts.Series(_("Total"), [p.total_eur for p in monitor.burnup], "#b3261e", "6 4"),
-            charts.Series(
-                _("Committed"), [p.committed_eur for p in monitor.burnup], "#8a5a00", "2 3"
-            ),
-            charts.Series(_("Consumed"), [p.consumed_eur for p in monitor.burnup], "#004b8d"),
-        ],
-        y_format=formats.money_short,
-    )
-    # Every trajectory counts in the figures; the table shows them a page at a time, so that
-    # the page does not grow with the programme.
-    lines = Paginator(monitor.lines, 100).get_page(request.GET.get("page"))
+
+    def body() -> str:
+        monitor = budget_monitor(programme=programme, as_of=as_of)
+        chart = charts.line_chart(
+            title=_("Burn-up: consumed and committed against the total"),
+            x_labels=[formats.month(point.month) for point in monitor.burnup],
+            series=[
+                charts.Series(_("Total"), [p.total_eur for p in monitor.burnup], "#b3261e", "6 4"),
+                charts.Series(
+                    _("Committed"), [p.committed_eur for p in monitor.burnup], "#8a5a00", "2 3"
+                ),
+                charts.Series(_("Consumed"), [p.consumed_eur for p in monitor.burnup], "#004b8d"),
+            ],
+            y_format=formats.money_short,
+        )
+        # Every trajectory counts in the figures; the table shows them a page at a time, so
+        # that the page does not grow with the programme.
+        lines = Paginator(monitor.lines, 100).get_page(request.GET.get("page"))
+        return render_to_string(
+            "trajectories/budget_monitor_body.html",
+            {"monitor": monitor, "chart": chart, "lines": lines, "as_of": as_of},
+        )
+
+    # The figures come from the cache until the data changes (operations/versioning.py).
     context = {
         "programme": programme,
-        "monitor": monitor,
         "form": form,
-        "chart": chart,
-        "lines": lines,
         "as_of": as_of,
+        "body": mark_safe(
+            cached(
+                ("budget", programme.pk, as_of, request.GET.get("page"), request.user.role), body
+            )
+        ),
     }
     return render(request, "trajectories/budget_monitor.html", context)

@@ -105,12 +105,17 @@ def xlsx_cells(content: bytes) -> list:
 def figures(programme: Programme, day: datetime.date) -> dict:
     report = status_report(programme=programme, as_of=day)
     monitor = budget_monitor(programme=programme, as_of=day)
+    budget = plain(monitor)
+    # Keyed by the database's trajectory ids; their figures are in the lines.
+    budget.pop("plans")
+    # Computed when read.
+    budget |= {"burnup": plain(monitor.burnup), "organisations": plain(monitor.organisations)}
     return {
         "json": without_ids(json.loads(exports.as_json(report))),
         "csv": exports.as_csv(report, "municipalities"),
         "csv_rounds": exports.as_csv(report, "rounds"),
         "xlsx": xlsx_cells(exports.render(report, "xlsx")),
-        "budget": without_ids(plain(monitor)),
+        "budget": without_ids(budget),
         "evaluation": without_ids(evaluation_figures(programme, day)),
     }
 
