@@ -196,7 +196,8 @@ def table(columns: list[Column], rows: list, caption: str = "", total: bool = Fa
             ]
         )
     return Table(
-        headers=[column.dutch or str(column.label) for column in columns],
+        # The labels of the page and the downloads, in Dutch as the whole answer.
+        headers=[dutch(str, column.label) for column in columns],
         rows=cells,
         numeric=[column.numeric for column in columns],
         caption=caption,

@@ -8,8 +8,6 @@ import datetime
 import io
 from decimal import Decimal
 
-from django.utils import translation
-
 from profploeg.applications.models import Application
 from profploeg.lib.spreadsheets import EXCEL, CsvDialect, SafeWriter
 
@@ -17,7 +15,7 @@ from . import docx_export, pdf_export, xlsx_export
 from .document import annex_document, answer_document
 from .schema import StatusReport
 from .status import STATE_LABELS
-from .tables import MUNICIPALITY_COLUMNS, ROUND_COLUMNS
+from .tables import CSV_ONLY_COLUMNS, MUNICIPALITY_COLUMNS, ROUND_COLUMNS
 
 # The municipalities' CSV: every field of a row as the JSON writes it, the round first.
 MUNICIPALITY_CSV = [
@@ -51,14 +49,11 @@ MUNICIPALITY_CSV = [
 ]
 
 
-# The Excel dialect's Dutch headers: those of the annex for Parliament (`tables.py`), and for the
-# fields that only the CSV has.
-DUTCH_HEADERS = {column.key: column.dutch for column in MUNICIPALITY_COLUMNS} | {
-    "round": "Ronde",
-    "status": "Status",
-    "trajectory_state": "Traject",
-    "expected_end_set_by_staff": "Einddatum vastgelegd door VLAIO",
-}
+# The municipalities' CSV columns, with the labels of the annex and the page (`tables.py`).
+MUNICIPALITY_CSV_COLUMNS = [
+    next(c for c in (*CSV_ONLY_COLUMNS, *MUNICIPALITY_COLUMNS) if c.key == key)
+    for key in MUNICIPALITY_CSV
+]
 # How each field is typed, for the dialect to write it: money and person-days as decimals, dates
 # as dates; the rest as the JSON has it.
 KINDS = {column.key: column.kind for column in (*MUNICIPALITY_COLUMNS, *ROUND_COLUMNS)}
@@ -103,12 +98,10 @@ def municipalities_csv(report: StatusReport, dialect: CsvDialect = EXCEL) -> str
     """The per-municipality table of every round, one row per application."""
     out = io.StringIO()
     writer = SafeWriter(out, dialect=dialect)
-    # Dutch values whatever the language of the request: the dialect is for Excel in Belgium.
-    with translation.override("nl-be" if dialect.for_people else None):
-        if dialect.for_people:
-            writer.writerow([DUTCH_HEADERS[key] for key in MUNICIPALITY_CSV])
-        else:
-            writer.writerow(MUNICIPALITY_CSV)
+    # Dutch headers and values whatever the language of the request: the dialect for people is
+    # for Excel in Belgium.
+    with dialect.language():
+        writer.writerow([dialect.header(c.key, c.label) for c in MUNICIPALITY_CSV_COLUMNS])
         for round_ in report.rounds:
             for row in round_.municipalities:
                 data = row.model_dump(mode="json")
@@ -124,10 +117,8 @@ def rounds_csv(report: StatusReport, dialect: CsvDialect = EXCEL) -> str:
     """The summary table: one row per round with its figures."""
     out = io.StringIO()
     writer = SafeWriter(out, dialect=dialect)
-    if dialect.for_people:
-        writer.writerow([column.dutch for column in ROUND_COLUMNS])
-    else:
-        writer.writerow([column.key for column in ROUND_COLUMNS])
+    with dialect.language():
+        writer.writerow([dialect.header(column.key, column.label) for column in ROUND_COLUMNS])
     for round_ in report.rounds:
         data = round_.model_dump(mode="json")
         writer.writerow(
