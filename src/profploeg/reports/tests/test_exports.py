@@ -9,12 +9,14 @@ import openpyxl
 from django.core.management import CommandError, call_command
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from profploeg.lib.spreadsheets import MACHINE
 from profploeg.programmes.models import Programme
 from profploeg.reports import exports
 from profploeg.reports.status import status_report
+from profploeg.reports.tables import ROUND_COLUMNS
 from profploeg.reports.tests.csvs import csv_rows
 from profploeg.test import PASSWORD, BaseTestCase
 
@@ -213,6 +215,36 @@ class DownloadPageTests(BaseTestCase):
         self.assertTrue(text.startswith("round,refnis,name"))
         lier = next(row for row in csv.DictReader(io.StringIO(text)) if row["name"] == "Lier")
         self.assertEqual((lier["status"], lier["received"]), ("submitted", "2021-08-01"))
+
+    def test_every_header_is_its_columns_label_in_dutch_whatever_the_screens_language(self):
+        self.client.cookies["django_language"] = "en"
+        query = {"as_of": "2021-12-31"}
+        municipalities = self.client.get(self.url, {**query, "format": "csv"}).content.decode()
+        rounds = self.client.get(self.url, {**query, "format": "csv", "table": "rounds"})
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(self.client.get(self.url, {**query, "format": "xlsx"}).content)
+        )
+        with translation.override("nl-be"):
+            dutch = {
+                "municipalities": [str(c.label) for c in exports.MUNICIPALITY_CSV_COLUMNS],
+                "rounds": [str(c.label) for c in ROUND_COLUMNS],
+            }
+        self.assertEqual(municipalities.removeprefix("\ufeff").split("\r\n")[0].split(";"),
+                         dutch["municipalities"])  # fmt: skip
+        self.assertEqual(
+            rounds.content.decode().removeprefix("\ufeff").split("\r\n")[0].split(";"),
+            dutch["rounds"],
+        )
+        self.assertEqual(dutch["municipalities"][:3], ["Ronde", "NIS-code", "Gemeente"])
+        # The workbook follows the screen's language, with the same labels.
+        with translation.override("en"):
+            english = [str(c.label) for c in ROUND_COLUMNS]
+        self.assertEqual([cell.value for cell in workbook.worksheets[0][1]], english)
+        machine = self.client.get(self.url, {**query, "format": "csv", "dialect": "machine"})
+        self.assertEqual(
+            machine.content.decode().split("\r\n")[0].split(","),
+            [c.key for c in exports.MUNICIPALITY_CSV_COLUMNS],
+        )
 
     def test_an_unknown_csv_dialect_is_a_bad_request(self):
         response = self.client.get(
