@@ -496,6 +496,9 @@ COUNT_LABELS = {
 }
 
 
+PROVINCE_PAGE_SIZE = 100
+
+
 @role_required(User.Role.PROVINCE)
 def province(request):
     """Province: the applications of its municipalities and the follow-up of those not admitted."""
@@ -517,7 +520,7 @@ def province(request):
         "applications/application_province.html",
         {
             "province": request.user.province,
-            "applications": visible,
+            "applications": paginate(request, visible, PROVINCE_PAGE_SIZE),
             "awaiting": follow_up.awaiting_follow_up(),
             "followed": follow_up.filter(referral__outcome__in=closed),
         },

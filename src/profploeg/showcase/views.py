@@ -249,6 +249,9 @@ def get_visible_case(user, pk: int) -> Case:
     )
 
 
+MANAGE_PAGE_SIZE = 100
+
+
 @role_required(*ALL_ROLES)
 def manage(request):
     """The cases the user may see, and for the profploeg the completed trajectories without one."""
@@ -258,7 +261,11 @@ def manage(request):
         .select_related("trajectory__application__municipality")
         .order_by("status", "title")
     )
-    context = {"cases": cases, "team": services.is_team(request.user), "choose_programme": choose}
+    context = {
+        "cases": paginate(request, cases, MANAGE_PAGE_SIZE),
+        "team": services.is_team(request.user),
+        "choose_programme": choose,
+    }
     if context["team"]:
         context["candidates"] = choose.apply(
             Trajectory.objects.filter(status=Trajectory.Status.COMPLETED, case__isnull=True)
