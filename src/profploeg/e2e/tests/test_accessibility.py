@@ -56,6 +56,9 @@ class AccessibilityTests(BrowserTestCase):
             f"/evaluations/programmes/{programme}/",
             f"/evaluations/trajectories/{case.trajectory_id}/",
             f"/vitrine/manage/{case.pk}/",
+            "/vitrine/manage/",
+            "/accounts/users/",
+            "/trajectories/?status=running",
         ):
             self.assertAccessible(staff, path)
 
