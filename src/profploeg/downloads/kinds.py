@@ -12,7 +12,7 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
 
 from profploeg.applications.models import Application
@@ -44,12 +44,6 @@ class StatusReportParams(Params):
     theme: str | None = Field(None, pattern=r"^[-a-z0-9_]{1,50}$")
     expert: int | None = Field(None, ge=1, le=2**63 - 1)
 
-    @model_validator(mode="after")
-    def annex_names_its_round(self):
-        if self.annex and self.round is None:
-            raise ValueError("the annex needs a round")
-        return self
-
 
 class HistoryParams(Params):
     """The programme whose whole history goes into the workbook."""
@@ -71,6 +65,11 @@ def status_report_title(params: StatusReportParams, programme: Programme) -> str
         params.format.upper(),
     ]
     return " – ".join(parts)
+
+
+def check_status_report(params: StatusReportParams) -> None:
+    if params.annex and params.round is None:
+        raise ValidationError({"round": [_("The annex is that of one round: name the round.")]})
 
 
 def make_status_report(params: StatusReportParams, progress: Progress) -> exports.Export:
@@ -106,10 +105,14 @@ class Kind:
     params: type[Params]
     title: Callable[[Params, Programme], str]
     make: Callable[[Params, Progress], exports.Export]
+    # Rules between parameters, with a message a user can act on.
+    check: Callable[[Params], None] = lambda params: None
 
 
 KINDS: dict[str, Kind] = {
-    Download.Kind.STATUS_REPORT: Kind(StatusReportParams, status_report_title, make_status_report),
+    Download.Kind.STATUS_REPORT: Kind(
+        StatusReportParams, status_report_title, make_status_report, check_status_report
+    ),
     Download.Kind.HISTORY: Kind(HistoryParams, history_title, make_history),
 }
 
@@ -123,10 +126,12 @@ def kind_of(key: str) -> Kind:
 def clean(kind: Kind, params: dict) -> Params:
     """The parameters as the kind takes them, or a ValidationError naming each wrong one."""
     try:
-        return kind.params.model_validate(params)
+        cleaned = kind.params.model_validate(params)
     except PydanticValidationError as error:
         fields: dict[str, list[str]] = {}
         for problem in error.errors():
             name = ".".join(str(part) for part in problem["loc"]) or "params"
             fields.setdefault(name, []).append(_("This value is not valid."))
         raise ValidationError(fields) from error
+    kind.check(cleaned)
+    return cleaned

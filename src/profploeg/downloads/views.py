@@ -38,7 +38,15 @@ def start(request):
             user=request.user, kind=request.POST.get("kind", ""), params=params
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        if hasattr(error, "error_dict"):
+            problems = [
+                f"{name}: {message}"
+                for name, texts in error.message_dict.items()
+                for message in texts
+            ]
+        else:
+            problems = error.messages
+        messages.error(request, " ".join(problems))
         return redirect("downloads:list")
     return redirect("downloads:detail", pk=download.pk)
 

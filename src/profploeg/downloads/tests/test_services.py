@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.db.models import F
 from django.utils import translation
 
 from profploeg.downloads import kinds, services
@@ -18,6 +19,12 @@ from profploeg.test import make_programme
 from .base import NOW, DownloadTestCase
 
 AS_OF = datetime.date(2021, 12, 31)
+
+
+def replaced_kind(key: str, make):
+    """The kind with another function to make its file: to watch it, or make it fail."""
+    spec = kinds.KINDS[key]
+    return mock.patch.dict(kinds.KINDS, {key: kinds.Kind(spec.params, spec.title, make)})
 
 
 class RequestTests(DownloadTestCase):
@@ -122,10 +129,7 @@ class RunTests(DownloadTestCase):
 
             return original(params, told)
 
-        spec = kinds.KINDS["status_report"]
-        with mock.patch.dict(
-            kinds.KINDS, {"status_report": spec.__class__(spec.params, spec.title, watching)}
-        ):
+        with replaced_kind("status_report", watching):
             services.run_download(download.pk)
         self.assertEqual(seen[0], (Download.Status.RUNNING, 0, "Computing the report"))
         percents = [percent for _status, percent, _step in seen]
@@ -154,11 +158,8 @@ class RunTests(DownloadTestCase):
         def broken(params, progress):
             raise RuntimeError("secret internals")
 
-        spec = kinds.KINDS["status_report"]
         with (
-            mock.patch.dict(
-                kinds.KINDS, {"status_report": spec.__class__(spec.params, spec.title, broken)}
-            ),
+            replaced_kind("status_report", broken),
             self.assertLogs("profploeg.downloads.services", "ERROR"),
         ):
             services.run_download(download.pk)
@@ -207,11 +208,25 @@ class ReclaimTests(DownloadTestCase):
         self.assertEqual((download.status, download.attempts), (Download.Status.RUNNING, 1))
 
     def test_a_worker_taken_over_stops_without_writing(self):
-        download = self.running(silent_for=datetime.timedelta(minutes=1))
-        mine = Download.objects.filter(pk=download.pk, attempts=1)
-        # Another worker claimed it (attempt 2) while this one was thought dead.
-        Download.objects.filter(pk=download.pk).update(attempts=2)
-        self.assertEqual(mine.update(progress=50), 0)
+        with self.captureOnCommitCallbacks(execute=False):
+            download = services.request_download(
+                user=self.staff, kind="history", params={"programme": self.programme.pk}
+            )
+
+        def taken_over(params, progress):
+            progress(10, "Reading the history")
+            # Meanwhile this worker was thought dead and another took the download over.
+            Download.objects.filter(pk=download.pk).update(attempts=F("attempts") + 1, progress=3)
+            progress(50, "Writing the workbook")
+            raise AssertionError("never reached")
+
+        with replaced_kind("history", taken_over):
+            self.assertFalse(services.run_download(download.pk))
+        download.refresh_from_db()
+        self.assertEqual(
+            (download.status, download.attempts, download.progress),
+            (Download.Status.RUNNING, 2, 3),
+        )
 
     def test_a_download_that_stopped_too_often_fails(self):
         download = self.running(
