@@ -30,12 +30,13 @@ def file_path(download: "Download", filename: str) -> str:
 
 class DownloadQuerySet(models.QuerySet):
     def visible_to(self, user) -> "DownloadQuerySet":
-        """Only the user who asked for a download sees it, and only while their role may make
-        that kind (a municipality never sees another's, nor staff one another's)."""
+        """Only the user who asked for a download sees it, only while their role may make that
+        kind (a municipality never sees another's, nor staff one another's), and only until it
+        expires (`prune_downloads` removes the file later)."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
         kinds = [kind for kind, roles in Download.ROLES.items() if user.role in roles]
-        return self.filter(requested_by=user, kind__in=kinds)
+        return self.filter(requested_by=user, kind__in=kinds, expires_at__gt=timezone.now())
 
     def unfinished(self) -> "DownloadQuerySet":
         return self.filter(status__in=(Download.Status.QUEUED, Download.Status.RUNNING))

@@ -16,7 +16,7 @@ from profploeg.lib.delivery import CLAIM_TTL
 from profploeg.reports import exports
 from profploeg.test import make_programme
 
-from .base import NOW, DownloadTestCase
+from .base import NOW, DownloadTestCase, contents
 
 AS_OF = datetime.date(2021, 12, 31)
 
@@ -96,7 +96,7 @@ class RunTests(DownloadTestCase):
                 download.refresh_from_db()
                 direct = exports.export_status(self.programme, as_of=AS_OF, format=format)
                 with download.file.open("rb") as handle:
-                    self.assertEqual(handle.read(), direct.content)
+                    self.assertEqual(contents(handle.read()), contents(direct.content))
                 self.assertEqual(download.filename, direct.filename)
                 self.assertEqual(download.size, len(direct.content))
                 self.assertEqual((download.progress, download.step), (100, "Ready"))
