@@ -222,3 +222,21 @@ class ExpiryTests(DownloadTestCase):
             )
         download = Download.objects.get()
         self.assertEqual(download.expires_at - download.finished_at, datetime.timedelta(hours=24))
+
+
+class AdminTests(DownloadTestCase):
+    def test_the_admin_follows_downloads_without_linking_their_files(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            download = services.request_download(
+                user=self.staff, kind="history", params={"programme": self.programme.pk}
+            )
+        download.refresh_from_db()
+        self.staff.is_staff = self.staff.is_superuser = True
+        self.staff.save()
+        self.client.force_login(self.staff)
+        listing = self.client.get(reverse("admin:downloads_download_changelist"))
+        self.assertContains(listing, download.title)
+        page = self.client.get(reverse("admin:downloads_download_change", args=[download.pk]))
+        self.assertEqual(page.status_code, 200)
+        self.assertContains(page, download.filename)
+        self.assertNotContains(page, download.file.name)
