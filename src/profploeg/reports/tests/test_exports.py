@@ -253,12 +253,18 @@ class DownloadPageTests(BaseTestCase):
         self.assertEqual(response.status_code, 400)
         self.assertIn(b"excel or machine", response.content)
 
-    def test_page_links_every_download_and_the_annex_of_each_round(self):
+    def test_page_offers_every_download_and_the_annex_of_each_round(self):
         response = self.client.get(self.url, {"as_of": "2021-12-31"})
-        for link in ("format=docx", "format=pdf", "format=xlsx", "format=csv&amp;table=rounds"):
+        # CSV and JSON are links; DOCX, PDF and XLSX start a background download (`downloads`).
+        for link in ("format=csv&amp;table=rounds", "format=csv", "format=json"):
             self.assertContains(response, link)
-        self.assertContains(response, "annex=1&amp;format=pdf")
-        self.assertContains(response, "annex=2&amp;format=xlsx")
+        self.assertContains(response, 'name="format" value="docx"', count=3)
+        self.assertContains(response, 'name="format" value="pdf"', count=3)
+        self.assertContains(response, 'name="format" value="xlsx"', count=3)
+        for number in (1, 2):
+            self.assertContains(
+                response, f'<input type="hidden" name="round" value="{number}">', html=True
+            )
 
     def test_each_download_has_its_type_and_a_file_name(self):
         for format in exports.FORMATS:
