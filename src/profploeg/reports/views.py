@@ -1,10 +1,10 @@
-from contextlib import nullcontext
-
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.safestring import mark_safe
 
 from profploeg.accounts.permissions import role_required
@@ -22,24 +22,29 @@ from .status import status_report
 DOWNLOAD_PARAMETERS = ("format", "table", "annex", "dialect")
 
 
-def download(content: bytes, name: str, format: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=exports.CONTENT_TYPES[format])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+def download(export: exports.Export) -> HttpResponse:
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     return response
 
 
-def rendered(report, format: str, *, table: str, annex: bool, dialect) -> tuple[bytes, str]:
-    return (
-        exports.render(report, format, table=table, annex=annex, dialect=dialect),
-        exports.filename(report, format, table=table, annex=annex),
-    )
+def export_fields(programme, as_of, round_number, filters: dict) -> list[tuple[str, str]]:
+    fields = {"programme": programme.pk, "as_of": as_of.isoformat(), "round": round_number}
+    return [(name, str(value)) for name, value in (fields | filters).items() if value is not None]
+
+
+def csrf_placeholder() -> str:
+    """Stands for the requester's CSRF token in the cached figures (the annex forms of each
+    round), replaced after the cache; derived from the secret key, so no one can type it."""
+    return salted_hmac("profploeg.reports.csrf-placeholder", "figures").hexdigest()
 
 
 @role_required("staff", "expert")
 def status(request, pk: int):
     """Staff and experts: the status report of a programme as of any date, or a download of it.
 
-    Downloads and the page's figures are cached under the data version (`operations.versioning.cached`)."""
+    The page's figures and the direct downloads come from the cache until the data changes
+    (`operations.versioning.cached`)."""
     programme = get_object_or_404(Programme, pk=pk)
     form = AsOfForm(request.GET, programme=programme)
     if form.is_valid():
@@ -56,24 +61,25 @@ def status(request, pk: int):
     except ValidationError as error:
         return HttpResponseBadRequest(error.messages[0])
     asked = (programme.pk, as_of, round_number, tuple(sorted(filters.items())))
+    # Direct downloads (the API's and scripts' way; the page starts the binary ones as a
+    # background download, see `downloads`).
     if format in exports.FORMATS:
-        # The documents for Parliament are Dutch whatever the language of the screen.
-        with translation.override("nl-be") if format in exports.DOCUMENTS else nullcontext():
-            if annex and format in exports.ANNEX_FORMATS:
-                parts, chosen, as_annex = ("annex", *asked, annex), annex, True
-            else:
-                parts, chosen, as_annex = ("download", *asked), round_number, False
-            content, name = cached(
-                (*parts, format, table, dialect.name),
-                lambda: rendered(
-                    status_report(programme=programme, as_of=as_of, round_number=chosen, **filters),
-                    format,
+        with_annex = bool(annex) and format in exports.ANNEX_FORMATS
+        return download(
+            cached(
+                ("download", *asked, annex if with_annex else None, format, table, dialect.name),
+                lambda: exports.export_status(
+                    programme,
+                    as_of=as_of,
+                    format=format,
+                    round_number=annex if with_annex else round_number,
+                    annex=with_annex,
+                    filters=filters,
                     table=table,
-                    annex=as_annex,
                     dialect=dialect,
                 ),
             )
-        return download(content, name, format)
+        )
     # The link that reproduces this report; downloads add their own format to it.
     query = request.GET.copy()
     for name in DOWNLOAD_PARAMETERS:
@@ -81,6 +87,7 @@ def status(request, pk: int):
     query["as_of"] = as_of.isoformat()
     query.pop("page", None)
     query = query.urlencode()
+    fields = export_fields(programme, as_of, round_number, filters)
 
     def body() -> str:
         report = status_report(
@@ -93,6 +100,8 @@ def status(request, pk: int):
                 "report": report,
                 "as_of": as_of,
                 "query": query,
+                "export_fields": fields,
+                "csrf_token": csrf_placeholder(),
                 "rounds": round_pages(request, report, round_number),
                 **summary(report),
                 "programme_charts": charts.programme_charts(report),
@@ -101,6 +110,7 @@ def status(request, pk: int):
             },
         )
 
+    figures = cached(("page", *asked, query, request.GET.get("page")), body)
     return render(
         request,
         "reports/status.html",
@@ -110,6 +120,8 @@ def status(request, pk: int):
             "form": form,
             "as_of": as_of,
             "query": query,
-            "body": mark_safe(cached(("page", *asked, query, request.GET.get("page")), body)),
+            # What a background download of this report needs (hidden fields of its form).
+            "export_fields": fields,
+            "body": mark_safe(figures.replace(csrf_placeholder(), get_token(request))),
         },
     )
