@@ -494,6 +494,11 @@ def funnel_chart(round_: ReportRound, labels: dict = UI) -> Chart:
     )
 
 
+# A round's chart of person-days draws at most this many bars (the municipalities with the most
+# planned days), on the page and in the documents: every one is in the tables.
+BARS_PER_CHART = 50
+
+
 def person_days_chart(
     round_: ReportRound, labels: dict = UI, limit: int | None = None
 ) -> Chart | None:

@@ -129,6 +129,8 @@ def blocks_told(document: "Document", progress: Progress, share: int = 95) -> It
 def dutch(function, *args):
     """A figure as lib/formats writes it in Belgian Dutch: the answer for Parliament is Dutch
     whatever language is active where it is made (a page in English, a test, the CLI)."""
+    if translation.get_language() == "nl-be":
+        return function(*args)
     with translation.override("nl-be"):
         return function(*args)
 
@@ -737,7 +739,9 @@ def answer_document(report: StatusReport, *, with_charts: bool = True) -> Docume
         if first:
             blocks.append(Paragraph(f"Voorlopige conclusies en resultaten: {TO_COMPLETE}"))
         if with_charts:
-            for chart in charts.round_charts(round_, labels=charts.DUTCH):
+            for chart in charts.round_charts(
+                round_, labels=charts.DUTCH, limit=charts.BARS_PER_CHART
+            ):
                 blocks.append(Figure(chart, chart.title))
         if not first:
             annexes.append(round_)

@@ -28,8 +28,6 @@ from .tables import ROUND_COLUMNS
 ROWS_ON_ONE_PAGE = 300
 ROWS_PER_ROUND = 10
 ROWS_PER_PAGE = 100
-# A round's own page draws at most this many bars (the trajectories with the most planned days).
-BARS_PER_CHART = 50
 
 
 @dataclass(frozen=True)
@@ -137,7 +135,7 @@ def round_page(round_: ReportRound, *, shown: int | None = None, page: Page | No
     return {
         "round": round_,
         # A long report draws each round's charts on the round's own page only.
-        "charts": [] if shown else charts.round_charts(round_, limit=BARS_PER_CHART),
+        "charts": [] if shown else charts.round_charts(round_, limit=charts.BARS_PER_CHART),
         "columns": columns,
         "rows": [row_html(row, columns) for row in visible],
         "total": len(rows),

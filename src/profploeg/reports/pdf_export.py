@@ -152,11 +152,19 @@ def write_table(pdf: ReportPDF, table: Table) -> None:
         if fill:
             pdf.set_fill_color(*HEADER_FILL)
             pdf.rect(left, top, sum(widths), height, style="F")
-        x = left
+        # Each line where fpdf2's cell() would put it (a cell's margin in, its baseline at half
+        # the line plus 0.3 of the font size), written with text(): several times faster, and
+        # a table of thousands of rows writes tens of thousands of lines.
+        x, margin, baseline = left, pdf.c_margin, 0.5 * line_height + 0.3 * pdf.font_size
         for lines, width, align in zip(wrapped, widths, aligns, strict=True):
             for index, line in enumerate(lines):
-                pdf.set_xy(x + padding, top + padding + index * line_height)
-                pdf.cell(width - 2 * padding, line_height, line, align=align)
+                if not line:
+                    continue
+                if align == "R":
+                    at = x + width - padding - margin - wrapper.width(line, style)
+                else:
+                    at = x + padding + margin
+                pdf.text(at, top + padding + index * line_height + baseline, line)
             x += width
         pdf.set_draw_color(*RULE)
         pdf.line(left, top + height, left + sum(widths), top + height)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.test import RequestFactory, SimpleTestCase
 
-from profploeg.reports import page
+from profploeg.reports import charts, page
 from profploeg.reports.forms import AsOfForm
 from profploeg.trajectories.models import Expert
 from profploeg.trajectories.tests.base import TrajectoryTestCase
@@ -58,7 +58,7 @@ class LongReportPageTests(SimpleTestCase):
         self.assertIn("as_of=2023-06-30", only["page"].query)
         self.assertNotIn("page=", only["page"].query)
         bars = only["charts"][1]
-        self.assertEqual(len(bars.rows), page.BARS_PER_CHART)
+        self.assertEqual(len(bars.rows), charts.BARS_PER_CHART)
         # The largest planned first, and the note says what is left out.
         self.assertEqual(bars.rows[0][0], "Gemeente 249")
         self.assertIn("250", bars.note)
