@@ -4,14 +4,17 @@ committed write raises the data version, and the next request computes them afre
 import csv
 import datetime
 import io
+import re
 
 from django.core.cache import cache
 from django.db import connection
+from django.middleware.csrf import _unmask_cipher_token
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from profploeg.operations import versioning
+from profploeg.reports.views import csrf_placeholder
 from profploeg.test import municipality
 from profploeg.trajectories.tests.base import TrajectoryTestCase
 
@@ -47,15 +50,28 @@ class ReportCacheTests(TrajectoryTestCase):
 
     @staticmethod
     def figures(response) -> str:
-        """The page without its per-request parts (the CSRF token of the header's forms)."""
+        """The page's figures without their per-request part: the CSRF token of the forms."""
         html = response.content.decode()
-        return html[html.index('aria-labelledby="applications-title"') :]
+        html = html[html.index('aria-labelledby="applications-title"') :]
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
 
     def test_a_second_request_reads_the_cache(self):
         first, computed = self.get()
         second, cached = self.get()
         self.assertEqual(self.figures(first), self.figures(second))
         self.assertLess(cached, computed / 2)
+
+    def test_the_cached_annex_forms_carry_each_requesters_own_csrf_token(self):
+        self.get()
+        response, _ = self.get()
+        html = response.content.decode()
+        self.assertNotIn(csrf_placeholder(), html)
+        tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+        # The header's download form and each round's annex form.
+        self.assertGreater(len(tokens), 2)
+        cookie = self.client.cookies["csrftoken"].value
+        for token in tokens:
+            self.assertEqual(_unmask_cipher_token(token), cookie)
 
     def test_a_committed_write_shows_at_once_on_the_page_and_in_the_downloads(self):
         self.assertEqual(self.consumed(), "1.0")
