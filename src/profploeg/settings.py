@@ -231,6 +231,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# An import's upload waits for its confirmation this long at most (it holds personal data);
+# `profploeg remove_unconfirmed_uploads` from the nightly timer deletes older ones.
+IMPORT_UPLOAD_HOURS = env_int("IMPORT_UPLOAD_HOURS", 24)
 # Uploaded files live outside the web root and are served only through permission-checked views.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 if sys.argv[1:2] == ["test"]:
