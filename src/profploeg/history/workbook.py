@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from profploeg.applications.imports import parse_received_at
 from profploeg.lib.dates import BRUSSELS
+from profploeg.lib.spreadsheets import FORMULA_STARTS
 from profploeg.lib.tables import cell_text, is_blank, xlsx_rows
 
 from .layout import BOOL, DATE, DATETIME, DECIMAL, INT, SHEETS, Sheet
@@ -111,8 +112,9 @@ def parse(value, kind: str):
         raise ValueError(_("Write ja or nee (yes or no)."))
     text = value if isinstance(value, str) else cell_text(value)
     text = text.strip()
-    # The export puts a quote before text a spreadsheet would run as a formula.
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+    # Exports before lib.spreadsheets.append_row put a quote before text that a spreadsheet
+    # would run as a formula.
+    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_STARTS):
         text = text[1:]
     return text
 
