@@ -37,6 +37,7 @@ from profploeg.trajectories.models import (
 
 from .layout import DATE, DATETIME, SHEETS, Sheet
 
+
 def cell(value, kind: str):
     """A value as the cell should hold it: naive Belgian moments, numbers, text (kept from
     becoming a formula by append_row)."""
