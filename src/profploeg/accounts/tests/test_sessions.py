@@ -164,7 +164,8 @@ class SessionTests(BaseTestCase):
 class PrivateResponseTests(BaseTestCase):
     def test_pages_and_downloads_of_a_logged_in_user_are_never_stored(self):
         self.client.force_login(self.staff)
-        for url in ("/", "/programmes/", f"/reports/programmes/{self.programme.pk}/status/"):
+        status = f"/reports/programmes/{self.programme.pk}/status/"
+        for url in ("/", "/programmes/", status, f"{status}?format=csv", f"{status}?format=xlsx"):
             with self.subTest(url=url):
                 response = self.client.get(url)
                 self.assertIn("no-store", response.get("Cache-Control", ""))

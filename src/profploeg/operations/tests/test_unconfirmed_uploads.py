@@ -17,8 +17,6 @@ from profploeg.api.tests.base import ApiTestCase
 from profploeg.api.tests.test_import import GOOD
 from profploeg.history.tests.test_import import small_history, workbook
 
-ROOT = Path(__file__).resolve().parents[4]
-
 
 class UnconfirmedUploadTests(ApiTestCase):
     def setUp(self):
@@ -93,9 +91,3 @@ class UnconfirmedUploadTests(ApiTestCase):
             self.assertIn("Deleted 1 ", self.remove("--older-than", "2"))
         with self.assertRaises(CommandError):
             self.remove("--older-than", "0")
-
-    def test_the_nightly_timer_runs_it_with_the_idempotency_keys(self):
-        unit = (ROOT / "deploy" / "profploeg-maintenance.service").read_text()
-        for command in ("prune_idempotency_keys", "remove_unconfirmed_uploads"):
-            with self.subTest(command=command):
-                self.assertIn(f"/profploeg {command}", unit)
