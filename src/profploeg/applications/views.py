@@ -2,7 +2,6 @@ from pathlib import PurePath
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from profploeg.accounts.permissions import role_required
 from profploeg.lib import formats
 from profploeg.lib.dates import BRUSSELS, local_date
 from profploeg.lib.forms import attempt, posted
+from profploeg.lib.paging import paginate
 from profploeg.programmes.models import Programme, Round
 
 from . import services
@@ -437,14 +437,15 @@ def round_applications(request, round_id: int):
     in_round = Application.objects.in_round(round_)
     form = RoundFilterForm(request.GET)
     # Paged, so that the page costs the same at 40 or 4,000 applications.
-    page = Paginator(
+    page = paginate(
+        request,
         form.filter(
             in_round.select_related("municipality__province", "municipality__merged_into")
             .defer("question")
             .prefetch_related(Prefetch("themes", to_attr="theme_list"))
         ),
         ROUND_PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
+    )
     applications = list(page.object_list)
     # The table may hold thousands of rows: translate each status label once, not once per row,
     # and format the Belgian date and time directly rather than through the template machinery.
@@ -465,10 +466,6 @@ def round_applications(request, round_id: int):
             "form": form,
             "applications": applications,
             "page": page,
-            "page_links": {
-                "previous": query_with(request, page=str(page.number - 1)),
-                "next": query_with(request, page=str(page.number + 1)),
-            },
             "total": sum(counts.values()),
             "all_link": query_with(request, status=""),
             "counts": [
@@ -499,6 +496,9 @@ COUNT_LABELS = {
 }
 
 
+PROVINCE_PAGE_SIZE = 100
+
+
 @role_required(User.Role.PROVINCE)
 def province(request):
     """Province: the applications of its municipalities and the follow-up of those not admitted."""
@@ -520,7 +520,7 @@ def province(request):
         "applications/application_province.html",
         {
             "province": request.user.province,
-            "applications": visible,
+            "applications": paginate(request, visible, PROVINCE_PAGE_SIZE),
             "awaiting": follow_up.awaiting_follow_up(),
             "followed": follow_up.filter(referral__outcome__in=closed),
         },
