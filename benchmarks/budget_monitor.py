@@ -14,13 +14,13 @@ less at 100x. The latest figures are in benchmarks/README.md.
 """
 
 from common import (
+    baseline_rows,
     generated_programme,
+    measure,
     report,
     setup_django,
     sizes_from_argv,
     staff_client,
-    time_get,
-    trivial_rows,
 )
 
 
@@ -33,20 +33,16 @@ def main(sizes: list[int]) -> None:
     from profploeg.trajectories.models import Trajectory
 
     client, _staff = staff_client()
-    rows, trivial = trivial_rows(client)
+    rows = baseline_rows(client)
     for size in sizes:
         programme = generated_programme(size)
         trajectories = Trajectory.objects.in_programme(programme).count()
         url = reverse("trajectories:budget", args=[programme.pk]) + "?as_of=2023-06-30"
         with CaptureQueriesContext(connection) as queries:
             client.get(url, secure=True)
-        rows.append(
-            (
-                f"budget monitor {size}x ({trajectories:,} traj., {len(queries)} q.)",
-                time_get(client, url, repeat=5 if size < 100 else 3),
-            )
-        )
-    report("Budget monitor", rows, trivial)
+        name = f"budget monitor {size}x ({trajectories:,} traj., {len(queries)} q.)"
+        rows.append((name, *measure(client, url, repeat=5 if size < 100 else 3)))
+    report("Budget monitor", rows)
 
 
 if __name__ == "__main__":

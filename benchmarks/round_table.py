@@ -8,7 +8,7 @@ applications are withdrawn ones: the table lists them all the same."""
 import datetime
 import random
 
-from common import report, setup_django, sizes_from_argv, staff_client, time_get, trivial_rows
+from common import baseline_rows, measure, report, setup_django, sizes_from_argv, staff_client
 
 # Applications per size: 40 at 1x (the demo's round 1 has 35), 4,000 at 100x.
 PER_SIZE = 40
@@ -74,19 +74,15 @@ def main(sizes: list[int]) -> None:
     client, _staff = staff_client()
     municipalities = list(Municipality.objects.order_by("refnis"))
     rng = random.Random(4)
-    rows, trivial = trivial_rows(client)
+    rows = baseline_rows(client)
     for size in sizes:
         applications = PER_SIZE * size
         url = reverse("applications:round", args=[make_round(applications, municipalities, rng).pk])
         with CaptureQueriesContext(connection) as queries:
             client.get(url, secure=True)
-        rows.append(
-            (
-                f"round table, {applications:,} applications ({len(queries)} q.)",
-                time_get(client, url),
-            )
-        )
-    report("Round table", rows, trivial)
+        name = f"round table, {applications:,} applications ({len(queries)} q.)"
+        rows.append((name, *measure(client, url)))
+    report("Round table", rows)
 
 
 if __name__ == "__main__":

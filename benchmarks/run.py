@@ -4,7 +4,7 @@ DATABASE_URL points at PostgreSQL, on a throw-away PostgreSQL database as well.
     .venv/bin/python benchmarks/run.py                         # 1 10 100
     .venv/bin/python benchmarks/run.py 1 10                    # or: make bench SIZES="1 10"
     .venv/bin/python benchmarks/run.py 1 --only round_table    # one benchmark (comma-separated)
-    .venv/bin/python benchmarks/run.py 1 --sqlite-only         # skip PostgreSQL
+    .venv/bin/python benchmarks/run.py 1 --database sqlite     # or postgresql; both by default
 
 Each database runs in its own process: the sized benchmarks (round table, budget monitor, status
 report) share one database, so a programme of a size is generated once and read by both the
@@ -96,7 +96,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[1, 10, 100])
     parser.add_argument("--only", default=",".join(EVERY), help="comma-separated benchmarks")
-    parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--database", choices=["all", "sqlite", "postgresql"], default="all")
     # Internal: run the sized benchmarks here, on BENCH_DATABASE_URL.
     parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -110,9 +110,14 @@ def main() -> int:
 
     sized = [name for name in SIZED if name in names]
     sized_args = [str(HERE / "run.py"), *map(str, args.sizes), "--only", ",".join(sized)]
-    databases = [("SQLite", SQLiteFile, None)]
-    if (pg := postgres_url()) and not args.sqlite_only:
-        databases.append(("PostgreSQL", ThrowAwayPostgres, pg))
+    databases = []
+    if args.database in ("all", "sqlite"):
+        databases.append(("SQLite", SQLiteFile, None))
+    if args.database in ("all", "postgresql"):
+        if pg := postgres_url():
+            databases.append(("PostgreSQL", ThrowAwayPostgres, pg))
+        elif args.database == "postgresql":
+            parser.error("DATABASE_URL does not point at PostgreSQL")
     failed = 0
     for label, database, source in databases:
         jobs = []
