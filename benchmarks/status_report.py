@@ -67,8 +67,8 @@ def main(sizes: list[int]) -> None:
                 seconds, trivial = measure(client, url, repeat=repeat)
             else:
                 seconds, trivial = first, measure(client, "/healthz", repeat=5)[1]
-            size_kb = len(response.content) // 1024
-            rows.append((f"{size}x {name} ({count} q., {size_kb:,} kB)", seconds, trivial))
+            size_kb = len(response.content) / 1024
+            rows.append((f"{size}x {name} ({count} q., {size_kb:,.1f} kB)", seconds, trivial))
             print(f"  {size}x {name}: {seconds * 1000:,.0f} ms, {count} queries", flush=True)
     report("Status report", rows)
 
