@@ -45,8 +45,10 @@ class ThrowAwayPostgres:
         import psycopg
 
         s = self.settings
+        # Through the maintenance database, as Django's test runner does: DATABASE_URL's own
+        # database need not exist.
         with psycopg.connect(
-            dbname=s["NAME"],
+            dbname="postgres",
             user=s["USER"] or None,
             password=s["PASSWORD"] or None,
             host=s["HOST"] or None,
