@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "profploeg.reports",
     "profploeg.api",
     "profploeg.history",
+    "profploeg.downloads",
     "profploeg.demo",
     "profploeg.operations",
     "profploeg.audit",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("reports/", include("profploeg.reports.urls")),
     path("api/", include("profploeg.api.urls")),
     path("imports/history/", include("profploeg.history.urls")),
+    path("downloads/", include("profploeg.downloads.urls")),
     path("imports/", include("profploeg.api.import_urls")),
     path("audit/", include("profploeg.audit.urls")),
     path("admin/", admin.site.urls),

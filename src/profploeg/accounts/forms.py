@@ -61,3 +61,44 @@ class InviteForm(forms.Form):
         self.fields["expert"].queryset = Expert.objects.filter(user__isnull=True).select_related(
             "organisation"
         )
+
+
+class ActiveSelect(forms.NullBooleanSelect):
+    """All, yes or no, written as the API's `active` parameter: empty, `true` or `false`."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", _("All")), ("true", _("yes")), ("false", _("no"))]
+
+    def format_value(self, value):
+        return {True: "true", False: "false", "true": "true", "false": "false"}.get(value, "")
+
+
+class UserFilterForm(forms.Form):
+    """The users list's filters: the API's parameters (?role=, ?active=true|false, ?q=),
+    applied through the same `UserQuerySet.filtered`."""
+
+    role = forms.ChoiceField(label=_("Role"), required=False, choices=[])
+    active = forms.NullBooleanField(label=_("Active"), required=False, widget=ActiveSelect)
+    q = forms.CharField(
+        label=_("Name or email"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the invitation form on the same page has a role field too.
+        from .models import User
+
+        super().__init__(*args, auto_id="filter_%s", **kwargs)
+        self.fields["role"].choices = [("", _("All"))] + User.Role.choices
+
+    @property
+    def active_filters(self) -> bool:
+        return any(value not in (None, "") for value in self.filters().values())
+
+    def filters(self) -> dict:
+        """The valid filters asked for, as keyword arguments of `filtered`."""
+        self.is_valid()
+        return {name: self.cleaned_data.get(name) for name in self.fields}

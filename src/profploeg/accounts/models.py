@@ -15,6 +15,36 @@ class UserQuerySet(models.QuerySet):
     def with_role(self) -> "UserQuerySet":
         return self.exclude(role="")
 
+    def in_role(self, role: str) -> "UserQuerySet":
+        return self.filter(role=role)
+
+    def active(self, active: bool = True) -> "UserQuerySet":
+        return self.filter(is_active=active)
+
+    def matching(self, search: str) -> "UserQuerySet":
+        """Users whose username, first or last name or email holds the text."""
+        search = search.strip()
+        return self.filter(
+            Q(username__icontains=search)
+            | Q(email__icontains=search)
+            | Q(first_name__icontains=search)
+            | Q(last_name__icontains=search)
+        )
+
+    def filtered(
+        self, *, role: str | None = None, active: bool | None = None, q: str | None = None
+    ) -> "UserQuerySet":
+        """The filters of the users list, the same on the page and in the API and by the same
+        names; an empty one is left out."""
+        found = self
+        if role:
+            found = found.in_role(role)
+        if active is not None:
+            found = found.active(active)
+        if q and q.strip():
+            found = found.matching(q)
+        return found
+
 
 class ProfploegUserManager(UserManager.from_queryset(UserQuerySet)):
     pass

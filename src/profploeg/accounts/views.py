@@ -24,9 +24,10 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from profploeg.lib.forms import attempt, posted
+from profploeg.lib.paging import paginate
 
 from . import services
-from .forms import EnrolForm, InviteForm, TokenForm
+from .forms import EnrolForm, InviteForm, TokenForm, UserFilterForm
 from .models import AccountEvent, User
 from .permissions import may_use_email_code, needs_authenticator, otp_exempt, role_required
 
@@ -235,9 +236,15 @@ def _add(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+USER_PAGE_SIZE = 100
+# The latest account events first, older ones a page further.
+EVENT_PAGE_SIZE = 20
+
+
 @role_required(User.Role.STAFF)
 def users(request):
-    """Staff: every user with role, organisation and last login; invite a new one."""
+    """Staff: every user with role, organisation and last login, a page at a time and filtered
+    as in the API (?role=, ?active=, ?q=); invite a new one."""
     form = InviteForm(posted(request))
     if form.is_valid():
         data = form.cleaned_data
@@ -257,13 +264,21 @@ def users(request):
                 request, _("The invitation is on its way to %(email)s.") % {"email": data["email"]}
             )
             return redirect("accounts:users")
+    filters = UserFilterForm(request.GET)
+    found = User.objects.with_role().listed().filtered(**filters.filters())
     return render(
         request,
         "accounts/user_list.html",
         {
             "form": form,
-            "users": User.objects.with_role().listed().order_by("role", "username"),
-            "events": AccountEvent.objects.select_related("user", "by")[:20],
+            "filters": filters,
+            "users": paginate(request, found.order_by("role", "username", "pk"), USER_PAGE_SIZE),
+            "events": paginate(
+                request,
+                AccountEvent.objects.select_related("user", "by").order_by("-at", "-pk"),
+                EVENT_PAGE_SIZE,
+                parameter="events_page",
+            ),
         },
     )
 

@@ -2,13 +2,12 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from profploeg.lib.dates import BRUSSELS
 from profploeg.lib.forms import PlainSelect
-from profploeg.municipalities.models import Municipality, Province
+from profploeg.municipalities.models import Municipality, Province, municipality_matching
 from profploeg.programmes.models import Theme
 
 from .models import Application, Referral, Transition
@@ -256,11 +255,7 @@ class RoundFilterForm(forms.Form):
         if data.get("province"):
             applications = applications.filter(municipality__province=data["province"])
         if q := (data.get("q") or "").strip():
-            applications = applications.filter(
-                Q(municipality__name__icontains=q)
-                | Q(municipality__merged_into__name__icontains=q)
-                | Q(municipality__refnis__startswith=q)
-            )
+            applications = applications.filter(municipality_matching(q, "municipality__"))
         sort = self.current_sort
         fields = self.SORTS[sort.lstrip("-")]
         # Reversing a column reverses that column only: ties stay in name order.

@@ -2,7 +2,6 @@ from pathlib import PurePath
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,7 @@ from profploeg.accounts.permissions import role_required
 from profploeg.lib import formats
 from profploeg.lib.dates import local_date
 from profploeg.lib.forms import attempt, posted
+from profploeg.lib.paging import paginate
 from profploeg.programmes.models import Programme, Round
 
 from . import round_table, services
@@ -439,7 +439,7 @@ def round_applications(request, round_id: int):
     form = RoundFilterForm(request.GET)
     # Paged, so that the page costs the same at 40 or 4,000 applications; the rows are read as
     # values and written as HTML in one go (see round_table).
-    page = Paginator(form.filter(in_round), ROUND_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, form.filter(in_round), ROUND_PAGE_SIZE)
     applications = round_table.rows(page.object_list)
     counts = in_round.status_counts()
     sort = form.current_sort
@@ -453,10 +453,6 @@ def round_applications(request, round_id: int):
             "applications": applications,
             "table_body": round_table.body_html(applications),
             "page": page,
-            "page_links": {
-                "previous": query_with(request, page=str(page.number - 1)),
-                "next": query_with(request, page=str(page.number + 1)),
-            },
             "total": sum(counts.values()),
             "all_link": query_with(request, status=""),
             "counts": [
@@ -487,6 +483,9 @@ COUNT_LABELS = {
 }
 
 
+PROVINCE_PAGE_SIZE = 100
+
+
 @role_required(User.Role.PROVINCE)
 def province(request):
     """Province: the applications of its municipalities and the follow-up of those not admitted."""
@@ -508,7 +507,7 @@ def province(request):
         "applications/application_province.html",
         {
             "province": request.user.province,
-            "applications": visible,
+            "applications": paginate(request, visible, PROVINCE_PAGE_SIZE),
             "awaiting": follow_up.awaiting_follow_up(),
             "followed": follow_up.filter(referral__outcome__in=closed),
         },

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from profploeg.accounts.permissions import role_required
+from profploeg.lib.paging import paginate
 
 from .display import entries_of
 from .registry import AUDITED, audited_label
@@ -24,6 +25,10 @@ def belonging_to(obj, accessors: list[str]) -> list:
     return rows
 
 
+# The newest changes first; older ones a page further, none left out.
+HISTORY_PAGE_SIZE = 100
+
+
 @role_required("staff")
 def history(request, app_label: str, model_name: str, pk: int):
     """Staff: every logged change of an object and of the rows that belong to it."""
@@ -39,10 +44,12 @@ def history(request, app_label: str, model_name: str, pk: int):
             content_type=ContentType.objects.get_for_model(row, for_concrete_model=False),
             object_pk=str(row.pk),
         )
-    entries = (
+    page = paginate(
+        request,
         LogEntry.objects.filter(condition)
         .select_related("actor", "content_type")
-        .order_by("-timestamp", "-pk")[:500]
+        .order_by("-timestamp", "-pk"),
+        HISTORY_PAGE_SIZE,
     )
     return render(
         request,
@@ -50,6 +57,7 @@ def history(request, app_label: str, model_name: str, pk: int):
         {
             "object": obj,
             "verbose_name": model._meta.verbose_name,
-            "entries": entries_of(entries),
+            "entries": entries_of(page.object_list),
+            "page": page,
         },
     )

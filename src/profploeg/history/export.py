@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -17,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from profploeg.applications.models import Application, Referral, Transition
 from profploeg.evaluations.models import Answer, Indicator, Invitation, MeasureAnswer
 from profploeg.lib.dates import BRUSSELS
+from profploeg.lib.progress import Progress, no_progress
 from profploeg.programmes.models import Programme, Theme
 from profploeg.showcase.models import Case, CaseEvent
 from profploeg.trajectories.models import (
@@ -490,13 +492,20 @@ def history_rows(programme: Programme) -> dict[str, list[dict]]:
     return rows
 
 
-def export_history(*, programme: Programme) -> bytes:
+def export_history(*, programme: Programme, progress: Progress = no_progress) -> bytes:
     """The programme's whole history as an XLSX workbook, one sheet per kind."""
     workbook, worksheets = new_workbook()
-    for sheet_key, rows in history_rows(programme).items():
+    progress(0, gettext_noop("Reading the history"))
+    sheets = history_rows(programme)
+    # Reading took about a third of the work; writing the rest, in proportion to the rows.
+    total, done = sum(len(rows) for rows in sheets.values()) or 1, 0
+    for sheet_key, rows in sheets.items():
+        progress(30 + 60 * done // total, gettext_noop("Writing the workbook"))
         sheet = next(s for s in SHEETS if s.key == sheet_key)
         for row in rows:
             append(worksheets[sheet_key], sheet, row)
+        done += len(rows)
+    progress(90, gettext_noop("Saving the file"))
     return save(workbook)
 
 

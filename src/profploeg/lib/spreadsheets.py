@@ -8,11 +8,13 @@ start programs. Every CSV and XLSX output writes its rows through these function
 import csv
 import datetime
 from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -48,6 +50,15 @@ class CsvDialect:
     datetime_format: str
     # Headers and values for people (Dutch labels) rather than keys and codes.
     for_people: bool
+
+    def language(self) -> AbstractContextManager:
+        """Where the caller writes its headers and values: in Belgian Dutch for people, whatever
+        the language of the request; as is for programs (keys and codes)."""
+        return translation.override("nl-be") if self.for_people else nullcontext()
+
+    def header(self, key: str, label: Any) -> str:
+        """A column's header: its label (a translated message) for people, its key for programs."""
+        return str(label) if self.for_people else key
 
 
 EXCEL = CsvDialect("excel", ";", ",", True, "%d/%m/%Y", "%d/%m/%Y %H:%M", True)

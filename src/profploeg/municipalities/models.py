@@ -21,6 +21,19 @@ class Province(models.Model):
         return self.name
 
 
+def municipality_matching(search: str, prefix: str = "") -> Q:
+    """Rows of a municipality (through `prefix`) whose REFNIS starts with `search` (digits) or
+    whose name holds it; a municipality merged since is found by its new name or code too."""
+    search = search.strip()
+    if search.isdigit():
+        return Q(**{f"{prefix}refnis__startswith": search}) | Q(
+            **{f"{prefix}merged_into__refnis__startswith": search}
+        )
+    return Q(**{f"{prefix}name__icontains": search}) | Q(
+        **{f"{prefix}merged_into__name__icontains": search}
+    )
+
+
 class MunicipalityQuerySet(models.QuerySet):
     def valid_on(self, day: datetime.date) -> "MunicipalityQuerySet":
         """Municipalities that existed on that day (before or after the 2025 mergers)."""

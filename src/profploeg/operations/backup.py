@@ -22,18 +22,26 @@ DATA = "data.json"
 MEDIA = "media"
 MANIFEST = "manifest.json"
 
-# Rebuilt by migrate, or worth nothing after a restore (sessions, queued tasks, lockouts).
+# Rebuilt by migrate, or worth nothing after a restore (sessions, queued tasks, lockouts,
+# background downloads: made again in a minute, and their files expire within a day).
 LEFT_OUT = [
     "contenttypes",
     "auth.permission",
     "sessions",
     "django_tasks_database",
     "axes",
+    "downloads",
 ]
+# Folders of MEDIA_ROOT left out with them.
+LEFT_OUT_MEDIA = ["downloads"]
 
 
 def left_out_labels() -> list[str]:
     return [label for label in LEFT_OUT if _installed(label)]
+
+
+def left_out_media(media: Path, folder: str, names: list[str]) -> list[str]:
+    return LEFT_OUT_MEDIA if Path(folder) == media else []
 
 
 def _installed(label: str) -> bool:
@@ -108,7 +116,9 @@ def back_up(*, output: Path) -> dict:
         )
     media = Path(settings.MEDIA_ROOT)
     if media.exists():
-        shutil.copytree(media, output / MEDIA)
+        shutil.copytree(
+            media, output / MEDIA, ignore=lambda folder, names: left_out_media(media, folder, names)
+        )
     rows = json.loads((output / DATA).read_text())
     counts: dict[str, int] = {}
     for row in rows:

@@ -9,13 +9,16 @@ The result is a list of blocks that the DOCX and the PDF renderers lay out the s
 is Dutch content for Parliament, not interface text, so it is written here in Dutch."""
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext_noop
 
 from profploeg.lib import formats
+from profploeg.lib.progress import Progress
 
 from . import charts, maps
 from .schema import ReportRound, StatusReport
@@ -93,6 +96,34 @@ class Document:
     blocks: list = field(default_factory=list)
     # Wide tables (the annex) read better on landscape pages.
     landscape: bool = False
+
+
+# How much work a block is for a renderer, in table rows: a chart is drawn (and for the DOCX
+# rasterised) at about the cost of a table of this many rows.
+FIGURE_WEIGHT = 40
+
+
+def block_weight(block) -> int:
+    if isinstance(block, Table):
+        return len(block.rows) + 1
+    if isinstance(block, Figure):
+        return FIGURE_WEIGHT
+    return 1
+
+
+def blocks_told(document: "Document", progress: Progress, share: int = 95) -> Iterator:
+    """The document's blocks, telling `progress` before each table and chart how much of the
+    work is done (up to `share` percent; saving the file is the rest)."""
+    weights = [block_weight(block) for block in document.blocks]
+    total, done = sum(weights) or 1, 0
+    for block, weight in zip(document.blocks, weights, strict=True):
+        if isinstance(block, Table):
+            progress(share * done // total, gettext_noop("Writing the tables"))
+        elif isinstance(block, Figure):
+            progress(share * done // total, gettext_noop("Drawing the charts"))
+        yield block
+        done += weight
+    progress(share, gettext_noop("Saving the file"))
 
 
 def dutch(function, *args):
@@ -196,7 +227,8 @@ def table(columns: list[Column], rows: list, caption: str = "", total: bool = Fa
             ]
         )
     return Table(
-        headers=[column.dutch or str(column.label) for column in columns],
+        # The labels of the page and the downloads, in Dutch as the whole answer.
+        headers=[dutch(str, column.label) for column in columns],
         rows=cells,
         numeric=[column.numeric for column in columns],
         caption=caption,

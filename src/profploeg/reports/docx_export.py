@@ -16,8 +16,10 @@ from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import OxmlElement
 from docx.shared import Cm, Pt, RGBColor, Twips
 
+from profploeg.lib.progress import Progress, no_progress
+
 from . import charts
-from .document import Document, Figure, Heading, NewPage, Paragraph, Table
+from .document import Document, Figure, Heading, NewPage, Paragraph, Table, blocks_told
 
 MUTED = RGBColor(0x55, 0x55, 0x55)
 
@@ -138,7 +140,7 @@ def write_figure(word, figure: Figure, width_cm: float) -> None:
     shape._inline.docPr.set("descr", chart.title)
 
 
-def render(document: Document) -> bytes:
+def render(document: Document, progress: Progress = no_progress) -> bytes:
     word = WordDocument()
     set_page(word, document.landscape)
     set_language(word)
@@ -150,7 +152,7 @@ def render(document: Document) -> bytes:
     word.add_heading(document.title, 0)
     word.add_paragraph(document.subtitle, style="Subtitle")
     text_width = 25.7 if document.landscape else 17
-    for block in document.blocks:
+    for block in blocks_told(document, progress):
         if isinstance(block, Heading):
             word.add_heading(block.text, block.level)
         elif isinstance(block, Paragraph):

@@ -6,18 +6,23 @@ overview of the municipalities of a round, has its own XLSX, DOCX, PDF and CSV."
 
 import datetime
 import io
+from contextlib import nullcontext
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import translation
+from django.utils.translation import gettext_noop
 
 from profploeg.applications.models import Application
+from profploeg.lib.progress import Progress, no_progress, scaled
 from profploeg.lib.spreadsheets import EXCEL, CsvDialect, SafeWriter
+from profploeg.programmes.models import Programme
 
 from . import docx_export, pdf_export, xlsx_export
 from .document import annex_document, answer_document
 from .schema import StatusReport
-from .status import STATE_LABELS
-from .tables import MUNICIPALITY_COLUMNS, ROUND_COLUMNS
+from .status import STATE_LABELS, status_report
+from .tables import CSV_ONLY_COLUMNS, MUNICIPALITY_COLUMNS, ROUND_COLUMNS
 
 # The municipalities' CSV: every field of a row as the JSON writes it, the round first.
 MUNICIPALITY_CSV = [
@@ -51,14 +56,11 @@ MUNICIPALITY_CSV = [
 ]
 
 
-# The Excel dialect's Dutch headers: those of the annex for Parliament (`tables.py`), and for the
-# fields that only the CSV has.
-DUTCH_HEADERS = {column.key: column.dutch for column in MUNICIPALITY_COLUMNS} | {
-    "round": "Ronde",
-    "status": "Status",
-    "trajectory_state": "Traject",
-    "expected_end_set_by_staff": "Einddatum vastgelegd door VLAIO",
-}
+# The municipalities' CSV columns, with the labels of the annex and the page (`tables.py`).
+MUNICIPALITY_CSV_COLUMNS = [
+    next(c for c in (*CSV_ONLY_COLUMNS, *MUNICIPALITY_COLUMNS) if c.key == key)
+    for key in MUNICIPALITY_CSV
+]
 # How each field is typed, for the dialect to write it: money and person-days as decimals, dates
 # as dates; the rest as the JSON has it.
 KINDS = {column.key: column.kind for column in (*MUNICIPALITY_COLUMNS, *ROUND_COLUMNS)}
@@ -103,12 +105,10 @@ def municipalities_csv(report: StatusReport, dialect: CsvDialect = EXCEL) -> str
     """The per-municipality table of every round, one row per application."""
     out = io.StringIO()
     writer = SafeWriter(out, dialect=dialect)
-    # Dutch values whatever the language of the request: the dialect is for Excel in Belgium.
-    with translation.override("nl-be" if dialect.for_people else None):
-        if dialect.for_people:
-            writer.writerow([DUTCH_HEADERS[key] for key in MUNICIPALITY_CSV])
-        else:
-            writer.writerow(MUNICIPALITY_CSV)
+    # Dutch headers and values whatever the language of the request: the dialect for people is
+    # for Excel in Belgium.
+    with dialect.language():
+        writer.writerow([dialect.header(c.key, c.label) for c in MUNICIPALITY_CSV_COLUMNS])
         for round_ in report.rounds:
             for row in round_.municipalities:
                 data = row.model_dump(mode="json")
@@ -124,10 +124,8 @@ def rounds_csv(report: StatusReport, dialect: CsvDialect = EXCEL) -> str:
     """The summary table: one row per round with its figures."""
     out = io.StringIO()
     writer = SafeWriter(out, dialect=dialect)
-    if dialect.for_people:
-        writer.writerow([column.dutch for column in ROUND_COLUMNS])
-    else:
-        writer.writerow([column.key for column in ROUND_COLUMNS])
+    with dialect.language():
+        writer.writerow([dialect.header(column.key, column.label) for column in ROUND_COLUMNS])
     for round_ in report.rounds:
         data = round_.model_dump(mode="json")
         writer.writerow(
@@ -143,12 +141,28 @@ def as_csv(report: StatusReport, table: str = "municipalities", dialect: CsvDial
     return CSV_TABLES[table](report, dialect)
 
 
-def as_docx(report: StatusReport) -> bytes:
-    return docx_export.render(answer_document(report))
+# Of a document's progress, the share of building it (the answers and the charts' shapes).
+DOCUMENT_SHARE = 15
 
 
-def as_pdf(report: StatusReport) -> bytes:
-    return pdf_export.render(answer_document(report))
+def as_docx(report: StatusReport, progress: Progress = no_progress) -> bytes:
+    progress(0, gettext_noop("Drawing the charts"))
+    document = answer_document(report)
+    return docx_export.render(document, scaled(progress, DOCUMENT_SHARE, 100))
+
+
+def as_pdf(report: StatusReport, progress: Progress = no_progress) -> bytes:
+    progress(0, gettext_noop("Drawing the charts"))
+    document = answer_document(report)
+    return pdf_export.render(document, scaled(progress, DOCUMENT_SHARE, 100))
+
+
+def annex_docx(report: StatusReport, progress: Progress = no_progress) -> bytes:
+    return docx_export.render(annex_document(report), progress)
+
+
+def annex_pdf(report: StatusReport, progress: Progress = no_progress) -> bytes:
+    return pdf_export.render(annex_document(report), progress)
 
 
 FORMATS = {
@@ -161,8 +175,8 @@ FORMATS = {
 ANNEX_FORMATS = {
     "csv": municipalities_csv,
     "xlsx": xlsx_export.annex_xlsx,
-    "docx": lambda report: docx_export.render(annex_document(report)),
-    "pdf": lambda report: pdf_export.render(annex_document(report)),
+    "docx": annex_docx,
+    "pdf": annex_pdf,
 }
 BINARY = {"xlsx", "docx", "pdf"}
 # The answer to the written question and its annex: always in Dutch.
@@ -183,16 +197,20 @@ def render(
     table: str = "municipalities",
     annex: bool = False,
     dialect: CsvDialect = EXCEL,
+    progress: Progress = no_progress,
 ):
     """The report in a format: text (JSON, CSV) or bytes (XLSX, DOCX, PDF).
 
     `annex`: only the overview of the municipalities; `table`: which CSV table; `dialect`: the
-    CSV's, Excel in Belgium by default (see `lib.spreadsheets.CsvDialect`)."""
+    CSV's, Excel in Belgium by default (see `lib.spreadsheets.CsvDialect`); `progress`: told at
+    each step of the binary formats (see `lib.progress`)."""
     if format == "csv":
         return as_csv(report, "municipalities" if annex else table, dialect)
+    if format == "json":
+        return as_json(report)
     if annex:
-        return ANNEX_FORMATS[format](report)
-    return FORMATS[format](report)
+        return ANNEX_FORMATS[format](report, progress)
+    return FORMATS[format](report, progress)
 
 
 def filename(
@@ -205,3 +223,50 @@ def filename(
     elif format == "csv" and table != "municipalities":
         stem += f"-{table}"
     return f"{stem}.{format}"
+
+
+@dataclass(frozen=True)
+class Export:
+    """A download: its file name, content type and content."""
+
+    filename: str
+    content_type: str
+    content: str | bytes
+
+
+# Of a download's progress, the share of computing the report.
+REPORT_SHARE = 30
+
+
+def export_status(
+    programme: Programme,
+    *,
+    as_of: datetime.date,
+    format: str,
+    round_number: int | None = None,
+    annex: bool = False,
+    filters: dict | None = None,
+    table: str = "municipalities",
+    dialect: CsvDialect = EXCEL,
+    progress: Progress = no_progress,
+) -> Export:
+    """The status report computed and rendered as one download: the page's direct links, a
+    background download (`downloads`) and the CLI get the same file. The documents for
+    Parliament are Dutch whatever the active language; `annex` with `round_number`: only the
+    overview of that round's municipalities."""
+    with translation.override("nl-be") if format in DOCUMENTS else nullcontext():
+        progress(0, gettext_noop("Computing the report"))
+        report = status_report(
+            programme=programme, as_of=as_of, round_number=round_number, **(filters or {})
+        )
+        content = render(
+            report,
+            format,
+            table=table,
+            annex=annex,
+            dialect=dialect,
+            progress=scaled(progress, REPORT_SHARE, 100),
+        )
+    return Export(
+        filename(report, format, table=table, annex=annex), CONTENT_TYPES[format], content
+    )

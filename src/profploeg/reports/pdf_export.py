@@ -7,8 +7,10 @@ import io
 
 from fpdf import FPDF
 
+from profploeg.lib.progress import Progress, no_progress
+
 from . import charts
-from .document import Document, Figure, Heading, NewPage, Paragraph, Table
+from .document import Document, Figure, Heading, NewPage, Paragraph, Table, blocks_told
 
 FONT = "sans-serif"
 BRAND = (0, 75, 141)
@@ -183,7 +185,7 @@ def write_figure(pdf: ReportPDF, figure: Figure) -> None:
     pdf.ln(3)
 
 
-def render(document: Document) -> bytes:
+def render(document: Document, progress: Progress = no_progress) -> bytes:
     pdf = ReportPDF(document)
     pdf.add_page()
     pdf.set_font(FONT, "B", 16)
@@ -194,7 +196,7 @@ def render(document: Document) -> bytes:
     pdf.multi_cell(0, 6, document.subtitle, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_text_color(0, 0, 0)
     pdf.ln(4)
-    for block in document.blocks:
+    for block in blocks_told(document, progress):
         if isinstance(block, Heading):
             if pdf.get_y() > pdf.page_break_trigger - 30:
                 pdf.add_page()

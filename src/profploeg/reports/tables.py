@@ -1,8 +1,11 @@
 """The tables of a status report: which fields of the typed report (`schema.py`) each download
 shows, in order, with their labels.
 
-Guidance columns (intake, trajectory, person-days, money) are left out of a municipalities'
-table in which no application has a trajectory yet."""
+A column's label is its header everywhere: on the page, in the XLSX, in the CSV for Excel and in
+the documents for Parliament, translated through the catalogue (Dutch in the CSV for Excel and
+the documents, whatever the language of the screen). Only the machine dialect's CSV writes the
+keys instead. Guidance columns (intake, trajectory, person-days, money) are left out of a
+municipalities' table in which no application has a trajectory yet."""
 
 from dataclasses import dataclass
 
@@ -15,8 +18,6 @@ class Column:
     label: str
     # text, int, date, money (euros) or days (person-days, one decimal)
     kind: str = "text"
-    # The Dutch header of the documents for Parliament (DOCX, PDF): Dutch content, not UI.
-    dutch: str = ""
     # Says something only once an application has a trajectory.
     guidance: bool = False
 
@@ -32,93 +33,70 @@ AWAITING_ADMISSIBILITY = _("Awaiting admissibility")
 AWAITING_ASSESSMENT = _("Awaiting assessment")
 
 ROUND_COLUMNS = [
-    Column("number", _("Round"), "int", "Ronde"),
-    Column("opens_on", _("Opens"), "date", "Opent"),
-    Column("deadline", _("Deadline"), "date", "Indieningsdatum"),
-    Column("submitted", _("Submitted"), "int", "Ingediend"),
-    Column("late_from_previous_round", _("Late from the previous round"), "int", "Laattijdig"),
-    Column("ever_admissible", EVER_ADMISSIBLE, "int", "Ontvankelijk verklaard"),
-    Column("inadmissible", _("Inadmissible"), "int", "Onontvankelijk"),
-    Column("deferred", _("Deferred"), "int", "Uitgesteld"),
-    Column("accepted", _("Accepted"), "int", "Aanvaard"),
-    Column("withdrawn", _("Withdrawn"), "int", "Ingetrokken"),
-    Column("awaiting_admissibility", AWAITING_ADMISSIBILITY, "int", "Wacht op ontvankelijkheid"),
-    Column("awaiting_assessment", AWAITING_ASSESSMENT, "int", "Wacht op beoordeling"),
-    Column("intakes_held", _("Intakes held"), "int", "Intakes gehouden"),
-    Column("first_intake", _("First intake"), "date", "Eerste intake"),
-    Column("trajectories_started", _("Trajectories started"), "int", "Trajecten gestart"),
-    Column("trajectories_running", _("Trajectories running"), "int", "Trajecten lopend"),
-    Column("trajectories_overdue", _("Trajectories overdue"), "int", "Trajecten over tijd"),
-    Column("trajectories_completed", _("Trajectories completed"), "int", "Trajecten afgerond"),
-    Column("trajectories_stopped", _("Trajectories stopped"), "int", "Trajecten stopgezet"),
-    Column(
-        "expected_completion_p50",
-        _("Expected completion (median)"),
-        "date",
-        "Verwachte afronding (mediaan)",
-    ),
-    Column(
-        "expected_completion_p80",
-        _("Expected completion (cautious)"),
-        "date",
-        "Verwachte afronding (voorzichtig)",
-    ),
-    Column("person_days_planned", _("Person-days planned"), "days", "Mensdagen gepland"),
-    Column("person_days_consumed", _("Person-days registered"), "days", "Mensdagen geregistreerd"),
-    Column("committed_eur", _("Committed (EUR)"), "money", "Vastgelegd (EUR)"),
-    Column("consumed_eur", _("Consumed (EUR)"), "money", "Verbruikt (EUR)"),
+    Column("number", _("Round"), "int"),
+    Column("opens_on", _("Opens"), "date"),
+    Column("deadline", _("Deadline"), "date"),
+    Column("submitted", _("Submitted"), "int"),
+    Column("late_from_previous_round", _("Late from the previous round"), "int"),
+    Column("ever_admissible", EVER_ADMISSIBLE, "int"),
+    Column("inadmissible", _("Inadmissible"), "int"),
+    Column("deferred", _("Deferred"), "int"),
+    Column("accepted", _("Accepted"), "int"),
+    Column("withdrawn", _("Withdrawn"), "int"),
+    Column("awaiting_admissibility", AWAITING_ADMISSIBILITY, "int"),
+    Column("awaiting_assessment", AWAITING_ASSESSMENT, "int"),
+    Column("intakes_held", _("Intakes held"), "int"),
+    Column("first_intake", _("First intake"), "date"),
+    Column("trajectories_started", _("Trajectories started"), "int"),
+    Column("trajectories_running", _("Trajectories running"), "int"),
+    Column("trajectories_overdue", _("Trajectories overdue"), "int"),
+    Column("trajectories_completed", _("Trajectories completed"), "int"),
+    Column("trajectories_stopped", _("Trajectories stopped"), "int"),
+    Column("expected_completion_p50", _("Expected completion (median)"), "date"),
+    Column("expected_completion_p80", _("Expected completion (cautious)"), "date"),
+    Column("person_days_planned", _("Person-days planned"), "days"),
+    Column("person_days_consumed", _("Person-days registered"), "days"),
+    Column("committed_eur", _("Committed (EUR)"), "money"),
+    Column("consumed_eur", _("Consumed (EUR)"), "money"),
 ]
 
 MUNICIPALITY_COLUMNS = [
-    Column("refnis", _("REFNIS"), "text", "NIS-code"),
-    Column("name", _("Municipality (then)"), "text", "Gemeente"),
-    Column("refnis_now", _("REFNIS now"), "text", "NIS-code nu"),
-    Column("name_now", _("Municipality (now)"), "text", "Gemeente nu"),
-    Column("province", _("Province"), "text", "Provincie"),
-    Column("received", _("Received"), "date", "Ontvangen"),
-    Column("status_label", _("Status"), "text", "Status"),
-    Column("reason", _("Reason"), "text", "Reden"),
-    Column("themes", _("Themes"), "text", "Thema's"),
-    Column("first_intake", _("Intake"), "date", "Intake", True),
-    Column("trajectory_state_label", _("Trajectory"), "text", "Traject", True),
-    Column("started_on", _("Started"), "date", "Gestart", True),
-    Column("planned_end", _("Planned end"), "date", "Gepland einde", True),
-    Column("completed_on", _("Completed"), "date", "Afgerond", True),
-    Column("stopped_on", _("Stopped"), "date", "Stopgezet", True),
-    Column("overdue_days", _("Days overdue"), "int", "Dagen over tijd", True),
-    Column("last_activity", _("Last activity"), "date", "Laatste activiteit", True),
-    Column(
-        "expected_completion_p50",
-        _("Expected completion (median)"),
-        "date",
-        "Verwacht klaar (mediaan)",
-        True,
-    ),
-    Column(
-        "expected_completion_p80",
-        _("Expected completion (cautious)"),
-        "date",
-        "Verwacht klaar (voorzichtig)",
-        True,
-    ),
-    Column(
-        "expected_end_reason",
-        _("Expected end set by staff, because"),
-        "text",
-        "Einddatum vastgelegd door VLAIO, omdat",
-        True,
-    ),
-    Column("experts", _("Experts"), "text", "Experten", True),
-    Column("person_days_planned", _("Person-days planned"), "days", "Mensdagen gepland", True),
-    Column(
-        "person_days_consumed",
-        _("Person-days registered"),
-        "days",
-        "Mensdagen geregistreerd",
-        True,
-    ),
-    Column("committed_eur", _("Committed (EUR)"), "money", "Vastgelegd (EUR)", True),
-    Column("consumed_eur", _("Consumed (EUR)"), "money", "Verbruikt (EUR)", True),
+    # The municipality that applied; "now" is the one it merged into since, if any.
+    Column("refnis", _("NIS code"), "text"),
+    Column("name", _("Municipality"), "text"),
+    Column("refnis_now", _("NIS code now"), "text"),
+    Column("name_now", _("Municipality now"), "text"),
+    Column("province", _("Province"), "text"),
+    Column("received", _("Received"), "date"),
+    Column("status_label", _("Status"), "text"),
+    Column("reason", _("Reason"), "text"),
+    Column("themes", _("Themes"), "text"),
+    Column("first_intake", _("Intake"), "date", guidance=True),
+    Column("trajectory_state_label", _("Trajectory"), "text", guidance=True),
+    Column("started_on", _("Started"), "date", guidance=True),
+    Column("planned_end", _("Planned end"), "date", guidance=True),
+    Column("completed_on", _("Completed"), "date", guidance=True),
+    Column("stopped_on", _("Stopped"), "date", guidance=True),
+    Column("overdue_days", _("Days overdue"), "int", guidance=True),
+    Column("last_activity", _("Last activity"), "date", guidance=True),
+    Column("expected_completion_p50", _("Expected completion (median)"), "date", guidance=True),
+    Column("expected_completion_p80", _("Expected completion (cautious)"), "date", guidance=True),
+    Column("expected_end_reason", _("Expected end set by staff, because"), "text", guidance=True),
+    Column("experts", _("Experts"), "text", guidance=True),
+    Column("person_days_planned", _("Person-days planned"), "days", guidance=True),
+    Column("person_days_consumed", _("Person-days registered"), "days", guidance=True),
+    Column("committed_eur", _("Committed (EUR)"), "money", guidance=True),
+    Column("consumed_eur", _("Consumed (EUR)"), "money", guidance=True),
+]
+
+
+# The fields that only the municipalities' CSV has: the codes behind the status labels, the round
+# of each row, and whether staff set the expected end.
+CSV_ONLY_COLUMNS = [
+    Column("round", _("Round"), "int"),
+    Column("status", _("Status")),
+    Column("trajectory_state", _("Trajectory")),
+    Column("expected_end_set_by_staff", _("Expected end set by staff"), guidance=True),
 ]
 
 

@@ -1,9 +1,7 @@
-from contextlib import nullcontext
-
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from profploeg.accounts.permissions import role_required
 from profploeg.lib.spreadsheets import csv_dialect
@@ -18,14 +16,15 @@ from .status import status_report
 DOWNLOAD_PARAMETERS = ("format", "table", "annex", "dialect")
 
 
-def download(report, format: str, *, table: str, annex: bool, dialect) -> HttpResponse:
-    response = HttpResponse(
-        exports.render(report, format, table=table, annex=annex, dialect=dialect),
-        content_type=exports.CONTENT_TYPES[format],
-    )
-    name = exports.filename(report, format, table=table, annex=annex)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+def download(export: exports.Export) -> HttpResponse:
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     return response
+
+
+def export_fields(programme, as_of, round_number, filters: dict) -> list[tuple[str, str]]:
+    fields = {"programme": programme.pk, "as_of": as_of.isoformat(), "round": round_number}
+    return [(name, str(value)) for name, value in (fields | filters).items() if value is not None]
 
 
 @role_required("staff", "expert")
@@ -46,16 +45,22 @@ def status(request, pk: int):
         dialect = csv_dialect(request.GET.get("dialect"))
     except ValidationError as error:
         return HttpResponseBadRequest(error.messages[0])
-    # The documents for Parliament are Dutch whatever the language of the screen.
-    with translation.override("nl-be") if format in exports.DOCUMENTS else nullcontext():
-        if annex and format in exports.ANNEX_FORMATS:
-            report = status_report(programme=programme, as_of=as_of, round_number=annex, **filters)
-            return download(report, format, table=table, annex=True, dialect=dialect)
-        report = status_report(
-            programme=programme, as_of=as_of, round_number=round_number, **filters
+    # Direct downloads (the API's and scripts' way; the page starts the binary ones as a
+    # background download, see `downloads`).
+    if format in exports.FORMATS:
+        with_annex = bool(annex) and format in exports.ANNEX_FORMATS
+        export = exports.export_status(
+            programme,
+            as_of=as_of,
+            format=format,
+            round_number=annex if with_annex else round_number,
+            annex=with_annex,
+            filters=filters,
+            table=table,
+            dialect=dialect,
         )
-        if format in exports.FORMATS:
-            return download(report, format, table=table, annex=False, dialect=dialect)
+        return download(export)
+    report = status_report(programme=programme, as_of=as_of, round_number=round_number, **filters)
     # The link that reproduces this report; downloads add their own format to it.
     query = request.GET.copy()
     for name in DOWNLOAD_PARAMETERS:
@@ -71,6 +76,8 @@ def status(request, pk: int):
             "form": form,
             "as_of": as_of,
             "query": query.urlencode(),
+            # What a background download of this report needs (hidden fields of its form).
+            "export_fields": export_fields(programme, as_of, round_number, filters),
             "rounds": [round_page(round_) for round_ in report.rounds],
             **summary(report),
             "programme_charts": charts.programme_charts(report),

@@ -7,11 +7,13 @@ import io
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from profploeg.lib.progress import Progress, no_progress
 from profploeg.lib.spreadsheets import append_row
 
 from .schema import StatusReport
@@ -138,28 +140,36 @@ def workbook_bytes(workbook: Workbook) -> bytes:
     return out.getvalue()
 
 
-def as_xlsx(report: StatusReport) -> bytes:
+def write_rounds(workbook: Workbook, report: StatusReport, progress: Progress) -> None:
+    """One sheet per round with its municipalities; the rounds share 90 % of the progress by
+    their number of rows (the sheets are the work), saving the file takes the rest."""
+    total = sum(len(round_.municipalities) + 1 for round_ in report.rounds)
+    done = 0
+    for round_ in report.rounds:
+        progress(90 * done // total, gettext_noop("Writing the tables"))
+        rows = round_.municipalities
+        sheet = workbook.create_sheet(round_sheet_title(round_.number))
+        write_table(sheet, present(MUNICIPALITY_COLUMNS, rows), rows)
+        done += len(rows) + 1
+    progress(90, gettext_noop("Saving the file"))
+
+
+def as_xlsx(report: StatusReport, progress: Progress = no_progress) -> bytes:
     workbook = Workbook()
     workbook.properties.title = f"{report.programme.title} – {report.as_of:%d/%m/%Y}"
     summary = workbook.active
     summary.title = sheet_title(_("Summary"))
     write_table(summary, ROUND_COLUMNS, report.rounds)
     write_programme(workbook.create_sheet(sheet_title(_("Programme"))), report)
-    for round_ in report.rounds:
-        rows = round_.municipalities
-        sheet = workbook.create_sheet(round_sheet_title(round_.number))
-        write_table(sheet, present(MUNICIPALITY_COLUMNS, rows), rows)
+    write_rounds(workbook, report, progress)
     return workbook_bytes(workbook)
 
 
-def annex_xlsx(report: StatusReport) -> bytes:
+def annex_xlsx(report: StatusReport, progress: Progress = no_progress) -> bytes:
     """The annex: the municipalities of the report's round(s), one sheet each."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for round_ in report.rounds:
-        rows = round_.municipalities
-        sheet = workbook.create_sheet(round_sheet_title(round_.number))
-        write_table(sheet, present(MUNICIPALITY_COLUMNS, rows), rows)
+    write_rounds(workbook, report, progress)
     if not workbook.worksheets:
         write_table(workbook.create_sheet(_("Municipalities")), MUNICIPALITY_COLUMNS[:7], [])
     return workbook_bytes(workbook)

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models.functions import ExtractYear
 from django.http import (
     FileResponse,
@@ -27,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from profploeg.accounts.permissions import role_required
 from profploeg.lib.forms import attempt, posted
+from profploeg.lib.paging import paginate
 from profploeg.lib.spreadsheets import MACHINE, csv_dialect
 from profploeg.municipalities.models import Province
 from profploeg.programmes.forms import ProgrammeFilterForm
@@ -95,9 +95,7 @@ def case_list(request):
     """Published cases: search, filters by theme, province, year and size, and a map."""
     form = CaseFilterForm(request.GET or None, years=published_years())
     cases = form.apply(opendata.public_cases()).order_by("-first_published_at", "pk").distinct()
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paginate(request, cases, PAGE_SIZE)
     return render(
         request,
         "showcase/case_list.html",
@@ -106,7 +104,6 @@ def case_list(request):
             "form": form,
             "page": page,
             "count": page.paginator.count,
-            "query": query.urlencode(),
             "map": cases_map(list(cases), title=_("Map of the cases found")),
         },
     )
@@ -252,6 +249,9 @@ def get_visible_case(user, pk: int) -> Case:
     )
 
 
+MANAGE_PAGE_SIZE = 100
+
+
 @role_required(*ALL_ROLES)
 def manage(request):
     """The cases the user may see, and for the profploeg the completed trajectories without one."""
@@ -261,7 +261,11 @@ def manage(request):
         .select_related("trajectory__application__municipality")
         .order_by("status", "title")
     )
-    context = {"cases": cases, "team": services.is_team(request.user), "choose_programme": choose}
+    context = {
+        "cases": paginate(request, cases, MANAGE_PAGE_SIZE),
+        "team": services.is_team(request.user),
+        "choose_programme": choose,
+    }
     if context["team"]:
         context["candidates"] = choose.apply(
             Trajectory.objects.filter(status=Trajectory.Status.COMPLETED, case__isnull=True)

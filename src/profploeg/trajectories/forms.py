@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from profploeg.accounts.models import User
+from profploeg.programmes.forms import ProgrammeFilterForm
 
 from .models import (
     Expert,
@@ -200,6 +201,47 @@ class ExpertChoiceForm(forms.Form):
     expert = forms.ModelChoiceField(
         label=_("Expert"), queryset=Expert.objects.select_related("organisation")
     )
+
+
+class TrajectoryFilterForm(ProgrammeFilterForm):
+    """The trajectory list's filters: the API's parameters (?programme=, ?status=,
+    ?municipality=, ?expert=), applied through the same `TrajectoryQuerySet.filtered`. An
+    invalid value is shown as an error and left out; the others still apply."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All"))] + Trajectory.Status.choices, required=False
+    )
+    municipality = forms.CharField(
+        label=_("Municipality or REFNIS"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    expert = forms.ModelChoiceField(
+        label=_("Expert"),
+        queryset=Expert.objects.select_related("organisation"),
+        required=False,
+        empty_label=_("All"),
+    )
+
+    def __init__(self, *args, team: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Who works on which trajectory is the team's business.
+        if not team:
+            del self.fields["expert"]
+
+    def chosen(self):
+        self.is_valid()
+        return self.cleaned_data.get("programme")
+
+    @property
+    def active(self) -> bool:
+        return any(self.filters().values())
+
+    def filters(self) -> dict:
+        """The valid filters asked for, as keyword arguments of `filtered`."""
+        self.is_valid()
+        return {name: self.cleaned_data.get(name) for name in self.fields}
 
 
 class ImportForm(forms.Form):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from profploeg.applications.models import Application
 from profploeg.lib import formats
+from profploeg.municipalities.models import municipality_matching
 from profploeg.programmes.models import Programme
 
 DAYS = {"max_digits": 6, "decimal_places": 1}
@@ -389,6 +390,67 @@ class TrajectoryQuerySet(models.QuerySet):
 
     def in_programme(self, programme: Programme | int) -> "TrajectoryQuerySet":
         return self.filter(application__round__programme=programme)
+
+    def in_round(self, round_) -> "TrajectoryQuerySet":
+        return self.filter(application__round=round_)
+
+    def with_status(self, status: str) -> "TrajectoryQuerySet":
+        return self.filter(status=status)
+
+    def in_phase(self, phase: int) -> "TrajectoryQuerySet":
+        return self.filter(phase=phase)
+
+    def in_province(self, refnis: str) -> "TrajectoryQuerySet":
+        return self.filter(application__municipality__province__refnis=refnis)
+
+    def of_municipality(self, search: str) -> "TrajectoryQuerySet":
+        """Of a municipality by REFNIS or (part of) its name; a current municipality's code
+        or name also finds those merged into it."""
+        return self.filter(municipality_matching(search, "application__municipality__"))
+
+    def with_expert(self, expert: "Expert | int") -> "TrajectoryQuerySet":
+        """Trajectories the expert is assigned to (each once)."""
+        return self.filter(
+            Exists(Assignment.objects.filter(trajectory=OuterRef("pk"), expert=expert))
+        )
+
+    def started_between(
+        self, start: datetime.date | None, end: datetime.date | None
+    ) -> "TrajectoryQuerySet":
+        found = self if start is None else self.filter(started_on__gte=start)
+        return found if end is None else found.filter(started_on__lte=end)
+
+    def filtered(
+        self,
+        *,
+        programme: Programme | int | None = None,
+        round=None,
+        status: str | None = None,
+        phase: int | None = None,
+        province: str | None = None,
+        municipality: str | None = None,
+        expert: "Expert | int | None" = None,
+        started_from: datetime.date | None = None,
+        started_until: datetime.date | None = None,
+    ) -> "TrajectoryQuerySet":
+        """The filters of the trajectory list, the same on the page and in the API and by the
+        same names; an empty one is left out."""
+        found = self
+        if programme:
+            found = found.in_programme(programme)
+        if round:
+            found = found.in_round(round)
+        if status:
+            found = found.with_status(status)
+        if phase:
+            found = found.in_phase(phase)
+        if province:
+            found = found.in_province(province)
+        if municipality and municipality.strip():
+            found = found.of_municipality(municipality)
+        if expert:
+            found = found.with_expert(expert)
+        return found.started_between(started_from, started_until)
 
     def needing_attention(self, day: datetime.date) -> "TrajectoryQuerySet":
         """Open and past their planned end (overdue), or running without a person-day

@@ -12,6 +12,7 @@ from profploeg.accounts.permissions import role_required
 from profploeg.applications.models import Application
 from profploeg.lib import charts, formats
 from profploeg.lib.forms import attempt, posted
+from profploeg.lib.paging import paginate
 from profploeg.programmes.forms import ProgrammeFilterForm
 from profploeg.programmes.models import Programme
 
@@ -35,6 +36,7 @@ from .forms import (
     PersonDayForm,
     PlanForm,
     StepForm,
+    TrajectoryFilterForm,
 )
 from .imports import read_rows
 from .models import (
@@ -60,33 +62,40 @@ from .tasks import build_notice_email
 ALL_ROLES = ("staff", "expert", "municipality", "province")
 
 
+# Long enough to see a round at a glance; the page costs the same at 80 or 8,000.
+TRAJECTORY_PAGE_SIZE = 100
+
+
 @role_required(*ALL_ROLES)
 def trajectory_list(request):
-    """Trajectories the user may see; for the team also the intakes to plan and planned; all
-    of one programme with ?programme=."""
-    choose = ProgrammeFilterForm(request.GET)
-    trajectories = choose.apply(
+    """Trajectories the user may see, a page at a time, filtered as in the API (?programme=,
+    ?status=, ?municipality=, ?expert=); for the team also the intakes to plan and planned."""
+    team = is_team(request.user)
+    filters = TrajectoryFilterForm(request.GET, team=team)
+    trajectories = (
         Trajectory.objects.visible_to(request.user)
+        .filtered(**filters.filters())
         .select_related("application__municipality", "application__round")
-        .annotate(
-            planned_days=Sum("assignments__planned_days"),
-        )
-        .order_by("application__round__number", "application__municipality__name")
+        .annotate(planned_days=Sum("assignments__planned_days"))
+        .order_by("application__round__number", "application__municipality__name", "pk")
     )
-    context = {"trajectories": trajectories, "choose_programme": choose}
-    if is_team(request.user):
-        context["awaiting_intake"] = choose.apply(
+    context = {
+        "trajectories": paginate(request, trajectories, TRAJECTORY_PAGE_SIZE),
+        "filters": filters,
+    }
+    if team:
+        context["awaiting_intake"] = filters.apply(
             Application.objects.awaiting_intake()
             .select_related("municipality", "round")
             .order_by("round__number", "municipality__name")
         )
-        context["planned_intakes"] = choose.apply(
+        context["planned_intakes"] = filters.apply(
             Intake.objects.filter(status=Intake.Status.PLANNED)
             .select_related("application__municipality", "application__round")
             .order_by("planned_at")
         )
     else:
-        context["planned_intakes"] = choose.apply(
+        context["planned_intakes"] = filters.apply(
             Intake.objects.visible_to(request.user)
             .filter(status=Intake.Status.PLANNED)
             .select_related("application__municipality")
@@ -117,7 +126,12 @@ def trajectory_detail(request, pk: int):
         "team": is_team(request.user),
     }
     if context["team"]:
-        context["entries"] = trajectory.entries.select_related("expert")[:200]
+        context["entries"] = paginate(
+            request,
+            trajectory.entries.select_related("expert").order_by("-date", "-pk"),
+            100,
+            parameter="entries_page",
+        )
         context["runs"] = runs_trajectory(request.user, trajectory)
         context["step_form"] = StepForm()
         context["staff"] = request.user.role == request.user.Role.STAFF
@@ -531,14 +545,10 @@ def person_days(request):
         "-date", "-pk"
     )
     # Every entry is reachable: 100 a page, the newest first, never cut off in silence.
-    page = Paginator(entries, 100).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "expert": expert,
         "form": form,
-        "entries": page,
-        "page_query": query.urlencode(),
+        "entries": paginate(request, entries, 100),
         "programme_filter": programme_filter,
         "choose": ExpertChoiceForm(initial={"expert": expert})
         if request.user.role == "staff"

@@ -29,6 +29,7 @@ from PIL import Image
 from profploeg.api import services as api_services
 from profploeg.applications import services as application_services
 from profploeg.applications.models import Attachment
+from profploeg.downloads import services as download_services
 from profploeg.evaluations import services as evaluation_services
 from profploeg.evaluations.models import Question
 from profploeg.programmes.models import InfoSession
@@ -48,6 +49,7 @@ STAFF = "login 403 403 403 403 ok"
 PUBLIC = "ok ok ok ok ok ok"
 # Brugge's own objects: bob and the profploeg see them; for alice and paula they do not exist.
 BRUGGE_AND_TEAM = "login 404 ok 404 ok ok"
+REQUESTER = "login 404 404 404 404 ok"
 MATRIX = {
     "set_language": ("POST", {}, PUBLIC),
     "healthz": ("GET", {}, PUBLIC),
@@ -167,6 +169,12 @@ MATRIX = {
     "history:import": ("GET", {}, STAFF),
     "history:template": ("GET", {}, STAFF),
     "history:export": ("GET", {"pk": "programme"}, STAFF),
+    # A download is its requester's alone (staff's here): anyone else gets 404.
+    "downloads:list": ("GET", {}, EVERYONE),
+    "downloads:start": ("POST", {}, EVERYONE),
+    "downloads:detail": ("GET", {"pk": "download"}, REQUESTER),
+    "downloads:status": ("GET", {"pk": "download"}, REQUESTER),
+    "downloads:file": ("GET", {"pk": "download"}, REQUESTER),
     "audit:history": (
         "GET",
         {"app_label": "=applications", "model_name": "=application", "pk": "app"},
@@ -263,6 +271,10 @@ class AuthorizationMatrixTests(ShowcaseTestCase):
             application=app2, by=self.staff, contacted_on=D(2021, 9, 20), outcome="pending"
         )
         token, _plaintext = api_services.create_token(user=self.bob, name="bob")
+        with self.captureOnCommitCallbacks(execute=True):
+            download = download_services.request_download(
+                user=self.staff, kind="history", params={"programme": self.programme.pk}
+            )
         return {
             "programme": self.programme,
             "round": self.round1,
@@ -283,6 +295,7 @@ class AuthorizationMatrixTests(ShowcaseTestCase):
             "photo": photo,
             "token": token,
             "account": self.bob,
+            "download": download,
         }
 
     def test_every_url_pattern_has_an_entry(self):

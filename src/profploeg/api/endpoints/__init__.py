@@ -8,6 +8,7 @@ def register(api: NinjaAPI) -> None:
         account,
         applications,
         budget,
+        downloads,
         experts,
         imports,
         intakes,
@@ -33,3 +34,4 @@ def register(api: NinjaAPI) -> None:
     api.add_router("", person_days.router)
     api.add_router("", showcase.router)
     api.add_router("", users.router)
+    api.add_router("", downloads.router)

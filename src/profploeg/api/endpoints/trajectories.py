@@ -259,6 +259,7 @@ class TrajectoryFilters(Schema):
     municipality: Refnis | None = Field(
         None, description="REFNIS code; a current municipality includes those merged into it"
     )
+    expert: Id | None = Field(None, description="Expert id: the trajectories they are assigned to")
     started_from: Day | None = None
     started_until: Day | None = None
     sort: Literal[
@@ -289,23 +290,8 @@ def in_municipality(refnis: str, prefix: str) -> Q:
 
 @router.get("/trajectories", response={200: TrajectoryPage, **ERRORS}, summary="List trajectories")
 def list_trajectories(request, filters: Query[TrajectoryFilters], page: Query[PageIn]):
-    found = visible_trajectories(request.auth)
-    if filters.programme:
-        found = found.in_programme(filters.programme)
-    if filters.round:
-        found = found.filter(application__round_id=filters.round)
-    if filters.status:
-        found = found.filter(status=filters.status)
-    if filters.phase:
-        found = found.filter(phase=filters.phase)
-    if filters.province:
-        found = found.filter(application__municipality__province__refnis=filters.province)
-    if filters.municipality:
-        found = found.filter(in_municipality(filters.municipality, "application__"))
-    if filters.started_from:
-        found = found.filter(started_on__gte=filters.started_from)
-    if filters.started_until:
-        found = found.filter(started_on__lte=filters.started_until)
+    # The trajectory page filters through the same `filtered`, by the same names.
+    found = visible_trajectories(request.auth).filtered(**filters.dict(exclude={"sort"}))
     order = ("-" if filters.sort.startswith("-") else "") + SORT_FIELDS[filters.sort.lstrip("-")]
     return paginate(found.order_by(order, "pk"), page, trajectory_out)
 

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from profploeg.applications import services as application_services
+from profploeg.downloads import services as download_services
 from profploeg.history.export import append, new_workbook, save
 from profploeg.history.layout import SHEETS_BY_KEY
 from profploeg.lib.dates import at_brussels
@@ -126,7 +127,40 @@ class PermissionWalkTests(ApiTestCase):
             + self.evaluation_endpoints()
             + self.setup_endpoints()
             + self.user_endpoints()
+            + self.download_endpoints()
         )
+
+    def download_endpoints(self) -> list[tuple[str, str, str, dict | None, dict]]:
+        """A download is its requester's alone (staff's here, still queued: its file is 409)."""
+        download = download_services.request_download(
+            user=self.staff,
+            kind="status_report",
+            params={"programme": self.programme.pk, "as_of": "2021-08-03", "format": "pdf"},
+        )
+        requester = expect(alice=404, bob=404, paula=404, expert=404)
+        return [
+            (
+                "POST",
+                "/api/programmes/{programme_id}/status/exports",
+                f"/api/programmes/{self.programme.pk}/status/exports",
+                {"format": "xlsx"},
+                expect(alice=403, bob=403, paula=403, expert=202, staff=202),
+            ),
+            (
+                "GET",
+                "/api/downloads/{download_id}",
+                f"/api/downloads/{download.pk}",
+                None,
+                {**requester, "staff": 200},
+            ),
+            (
+                "GET",
+                "/api/downloads/{download_id}/file",
+                f"/api/downloads/{download.pk}/file",
+                None,
+                {**requester, "staff": 409},
+            ),
+        ]
 
     def setup_endpoints(self) -> list[tuple[str, str, str, dict | None, dict]]:
         """Programme set-up: staff only, but for the reads the pages also show others."""

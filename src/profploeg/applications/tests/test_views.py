@@ -1,5 +1,6 @@
 import datetime
 from decimal import Decimal
+from unittest import mock
 
 import time_machine
 from django.db import connection
@@ -10,7 +11,9 @@ from django.utils import timezone
 from profploeg.lib.dates import BRUSSELS, at_brussels
 from profploeg.municipalities.models import Municipality, Province
 from profploeg.programmes.models import Theme
+from profploeg.test import municipality
 
+from .. import views
 from ..models import Application, Attachment, Message, Referral
 from .base import PageTestCase, pdf_upload
 
@@ -579,6 +582,19 @@ class ProvinceTests(PageTestCase):
         self.assertContains(response, detail_url(lier))
         self.assertNotContains(response, detail_url(brugge))
         self.assertNotContains(response, "Brugge")
+
+    def test_every_application_of_the_province_is_a_page_away(self):
+        mine = [self.submit(municipality(name)) for name in ("Lier", "Mechelen", "Turnhout")]
+        self.submit(self.brugge)
+        self.client.force_login(self.paula)
+        with mock.patch.object(views, "PROVINCE_PAGE_SIZE", 2):
+            first = self.client.get(reverse("applications:province"))
+            second = self.client.get(reverse("applications:province"), {"page": 2})
+        self.assertCountEqual(
+            list(first.context["applications"]) + list(second.context["applications"]), mine
+        )
+        self.assertContains(first, "Page 1 of 2 (1–2 of 3)")
+        self.assertContains(first, 'href="?page=2" rel="next"', html=False)
 
     def test_follow_up_list_holds_refused_applications_until_the_outcome_is_known(self):
         refused = self.submit(self.lier)

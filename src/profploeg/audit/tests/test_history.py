@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from profploeg.api import services as api_services
 from profploeg.applications.models import Transition
+from profploeg.audit import views as audit_views
 from profploeg.showcase.tests.base import ShowcaseTestCase
 from profploeg.trajectories import services as trajectory_services
 
@@ -133,3 +134,26 @@ class AuditTrailTests(ShowcaseTestCase):
         self.assertContains(page, "<dd>Ingediend → Ontvankelijk</dd>", html=True)
         self.assertContains(page, "<td>20/08/2021 14:00</td>", html=True)
         self.assertNotContains(page, "None")
+
+    def test_a_long_history_is_paged_not_cut_off(self):
+        application = self.submit()
+        with set_actor(self.staff):
+            for number in range(audit_views.HISTORY_PAGE_SIZE + 4):
+                application.contact_phone = f"03 000 00 {number:02d}"
+                application.save()
+        self.client.force_login(self.staff)
+        first = self.client.get(history_url(application))
+        self.assertEqual(len(first.context["entries"]), audit_views.HISTORY_PAGE_SIZE)
+        self.assertContains(first, 'href="?page=2" rel="next"', html=False)
+        last = self.client.get(history_url(application), {"page": 2})
+        # The oldest change, the submission itself, is on the last page.
+        self.assertContains(last, "03 000 00 00")
+        self.assertEqual(
+            len(first.context["entries"]) + len(last.context["entries"]),
+            first.context["page"].paginator.count,
+        )
+        self.assertGreater(
+            first.context["page"].paginator.count,
+            LogEntry.objects.get_for_object(application).count(),
+            "the application's own changes and those of its rows",
+        )

@@ -1,6 +1,9 @@
 import json
 
+from django.test import override_settings
+
 from profploeg.applications.models import Application
+from profploeg.downloads import services as download_services
 from profploeg.evaluations.models import Invitation
 from profploeg.test import municipality
 
@@ -44,7 +47,21 @@ class AccessibilityTests(BrowserTestCase):
 
         staff = self.open(world.staff, language="nl-be", bypass_csp=True)
         programme = world.programme.pk
+        report = {"programme": programme, "as_of": "2022-01-31", "format": "pdf"}
+        # One download waiting for a worker (none runs here), one made at once.
+        with override_settings(
+            TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+        ):
+            waiting = download_services.request_download(
+                user=world.staff, kind="status_report", params=report
+            )
+        ready = download_services.request_download(
+            user=world.staff, kind="status_report", params=report
+        )
         for path in (
+            "/downloads/",
+            f"/downloads/{waiting.pk}/",
+            f"/downloads/{ready.pk}/",
             "/programmes/",
             f"/programmes/{programme}/",
             f"/applications/rounds/{world.round1.pk}/",
@@ -56,6 +73,9 @@ class AccessibilityTests(BrowserTestCase):
             f"/evaluations/programmes/{programme}/",
             f"/evaluations/trajectories/{case.trajectory_id}/",
             f"/vitrine/manage/{case.pk}/",
+            "/vitrine/manage/",
+            "/accounts/users/",
+            "/trajectories/?status=running",
         ):
             self.assertAccessible(staff, path)
 

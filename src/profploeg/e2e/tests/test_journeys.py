@@ -6,11 +6,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+from django.test import override_settings
 from django.utils import timezone
 from fpdf import FPDF
 from pypdf import PdfReader
 
 from profploeg.applications.models import Application
+from profploeg.downloads import services as download_services
 from profploeg.showcase.models import Case
 from profploeg.test import PASSWORD
 from profploeg.trajectories import services as trajectory_services
@@ -146,13 +148,19 @@ class JourneyTests(BrowserTestCase):
         page.get_by_role("link", name="Status report").click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("Status report")
 
-        downloads = page.get_by_role("region", name="Downloads")
+        report = page.url
         folder = Path(tempfile.mkdtemp(prefix="profploeg-e2e-"))
         self.addCleanup(shutil.rmtree, folder, ignore_errors=True)
         files = {}
         for name in ("XLSX", "PDF"):
+            self.go(page, report.removeprefix(self.live_server_url))
+            downloads = page.get_by_role("region", name="Downloads")
+            # The button starts a background download and leads to its page (development runs
+            # the task at once, so the file is ready there).
+            downloads.get_by_role("button", name=name, exact=True).click()
+            expect(page).to_have_url(re.compile(r"/downloads/\d+/$"))
             with page.expect_download() as download:
-                downloads.get_by_role("link", name=name, exact=True).click()
+                page.get_by_role("link", name=re.compile(r"^Download ")).click()
             files[name] = folder / download.value.suggested_filename
             download.value.save_as(files[name])
             self.assertGreater(files[name].stat().st_size, 0)
@@ -173,6 +181,28 @@ class JourneyTests(BrowserTestCase):
         self.assertGreater(len(reader.pages), 0)
         text = " ".join(page.extract_text() for page in reader.pages)
         self.assertIn("Lier", text)
+
+    @override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}})
+    def test_the_download_page_follows_the_progress_and_offers_the_file(self):
+        """With a worker elsewhere: the page's script polls the status and shows the link."""
+        self.world.running()
+        download = download_services.request_download(
+            user=self.world.staff,
+            kind="status_report",
+            params={
+                "programme": self.world.programme.pk,
+                "as_of": timezone.localdate().isoformat(),
+                "format": "xlsx",
+            },
+        )
+        page = self.open(self.world.staff)
+        self.go(page, f"/downloads/{download.pk}/")
+        expect(page.locator("progress")).to_have_attribute("value", "0")
+        expect(page.get_by_role("status")).to_contain_text("Waiting for the worker")
+        self.assertTrue(download_services.run_download(download.pk))
+        link = page.get_by_role("link", name=re.compile(r"^Download statusrapport-"))
+        expect(link).to_be_visible(timeout=10_000)
+        expect(page.locator("progress")).to_have_count(0)
 
     def test_a_case_approved_and_published_appears_in_de_vitrine(self):
         case = self.world.case_in_review(title="Leegstand wordt pop-up")

@@ -71,6 +71,8 @@ class OverflowTests(BrowserTestCase):
                 f"/trajectories/budget/{programme}/",
                 f"/evaluations/programmes/{programme}/",
                 f"/audit/applications/application/{submitted.pk}/",
+                "/accounts/users/",
+                "/vitrine/manage/",
             ],
             world.expert_user: ["/", "/trajectories/", "/trajectories/days/"],
             world.bob: [
@@ -79,7 +81,7 @@ class OverflowTests(BrowserTestCase):
                 f"/applications/programmes/{call.pk}/apply/",
                 f"/trajectories/{running.pk}/",
             ],
-            paula: ["/", "/trajectories/"],
+            paula: ["/", "/trajectories/", "/applications/province/"],
         }
         # The status report (/reports/programmes/<pk>/status/) is being restructured for
         # issue 11 item 2 and joins this list when that lands.

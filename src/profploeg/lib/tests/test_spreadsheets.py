@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.test import SimpleTestCase
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 
 from profploeg.lib.spreadsheets import (
@@ -15,6 +16,7 @@ from profploeg.lib.spreadsheets import (
     MACHINE,
     SafeWriter,
     append_row,
+    csv_cell,
     csv_dialect,
     safe_text,
 )
@@ -80,3 +82,13 @@ class CsvDialectTests(SimpleTestCase):
         self.assertIs(csv_dialect("machine"), MACHINE)
         with self.assertRaisesMessage(ValidationError, "excel or machine"):
             csv_dialect("tsv")
+
+    def test_people_read_translated_labels_in_dutch_and_programs_read_keys(self):
+        label = gettext_lazy("Municipality")
+        with translation.override("en"):
+            with EXCEL.language():
+                self.assertEqual(EXCEL.header("name", label), "Gemeente")
+                self.assertEqual(csv_cell(True, EXCEL), "ja")
+            with MACHINE.language():
+                self.assertEqual(MACHINE.header("name", label), "name")
+                self.assertEqual(translation.get_language(), "en")

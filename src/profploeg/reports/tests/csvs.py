@@ -5,14 +5,18 @@ import datetime
 import io
 import re
 
-from profploeg.reports.exports import DUTCH_HEADERS
+from django.utils import translation
+
+from profploeg.reports.exports import MUNICIPALITY_CSV_COLUMNS
 from profploeg.reports.tables import ROUND_COLUMNS
 
 BOM = "\ufeff"
-KEYS = {
-    "municipalities": {dutch: key for key, dutch in DUTCH_HEADERS.items()},
-    "rounds": {column.dutch: column.key for column in ROUND_COLUMNS},
-}
+# The Excel dialect's Dutch headers are the columns' labels, translated.
+with translation.override("nl-be"):
+    KEYS = {
+        "municipalities": {str(c.label): c.key for c in MUNICIPALITY_CSV_COLUMNS},
+        "rounds": {str(c.label): c.key for c in ROUND_COLUMNS},
+    }
 
 
 def csv_rows(text: str) -> list[dict]:

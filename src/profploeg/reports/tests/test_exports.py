@@ -9,12 +9,14 @@ import openpyxl
 from django.core.management import CommandError, call_command
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from profploeg.lib.spreadsheets import MACHINE
 from profploeg.programmes.models import Programme
 from profploeg.reports import exports
 from profploeg.reports.status import status_report
+from profploeg.reports.tables import ROUND_COLUMNS
 from profploeg.reports.tests.csvs import csv_rows
 from profploeg.test import PASSWORD, BaseTestCase
 
@@ -214,6 +216,36 @@ class DownloadPageTests(BaseTestCase):
         lier = next(row for row in csv.DictReader(io.StringIO(text)) if row["name"] == "Lier")
         self.assertEqual((lier["status"], lier["received"]), ("submitted", "2021-08-01"))
 
+    def test_every_header_is_its_columns_label_in_dutch_whatever_the_screens_language(self):
+        self.client.cookies["django_language"] = "en"
+        query = {"as_of": "2021-12-31"}
+        municipalities = self.client.get(self.url, {**query, "format": "csv"}).content.decode()
+        rounds = self.client.get(self.url, {**query, "format": "csv", "table": "rounds"})
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(self.client.get(self.url, {**query, "format": "xlsx"}).content)
+        )
+        with translation.override("nl-be"):
+            dutch = {
+                "municipalities": [str(c.label) for c in exports.MUNICIPALITY_CSV_COLUMNS],
+                "rounds": [str(c.label) for c in ROUND_COLUMNS],
+            }
+        self.assertEqual(municipalities.removeprefix("\ufeff").split("\r\n")[0].split(";"),
+                         dutch["municipalities"])  # fmt: skip
+        self.assertEqual(
+            rounds.content.decode().removeprefix("\ufeff").split("\r\n")[0].split(";"),
+            dutch["rounds"],
+        )
+        self.assertEqual(dutch["municipalities"][:3], ["Ronde", "NIS-code", "Gemeente"])
+        # The workbook follows the screen's language, with the same labels.
+        with translation.override("en"):
+            english = [str(c.label) for c in ROUND_COLUMNS]
+        self.assertEqual([cell.value for cell in workbook.worksheets[0][1]], english)
+        machine = self.client.get(self.url, {**query, "format": "csv", "dialect": "machine"})
+        self.assertEqual(
+            machine.content.decode().split("\r\n")[0].split(","),
+            [c.key for c in exports.MUNICIPALITY_CSV_COLUMNS],
+        )
+
     def test_an_unknown_csv_dialect_is_a_bad_request(self):
         response = self.client.get(
             self.url, {"as_of": "2021-12-31", "format": "csv", "dialect": "tsv"}
@@ -221,12 +253,18 @@ class DownloadPageTests(BaseTestCase):
         self.assertEqual(response.status_code, 400)
         self.assertIn(b"excel or machine", response.content)
 
-    def test_page_links_every_download_and_the_annex_of_each_round(self):
+    def test_page_offers_every_download_and_the_annex_of_each_round(self):
         response = self.client.get(self.url, {"as_of": "2021-12-31"})
-        for link in ("format=docx", "format=pdf", "format=xlsx", "format=csv&amp;table=rounds"):
+        # CSV and JSON are links; DOCX, PDF and XLSX start a background download (`downloads`).
+        for link in ("format=csv&amp;table=rounds", "format=csv", "format=json"):
             self.assertContains(response, link)
-        self.assertContains(response, "annex=1&amp;format=pdf")
-        self.assertContains(response, "annex=2&amp;format=xlsx")
+        self.assertContains(response, 'name="format" value="docx"', count=3)
+        self.assertContains(response, 'name="format" value="pdf"', count=3)
+        self.assertContains(response, 'name="format" value="xlsx"', count=3)
+        for number in (1, 2):
+            self.assertContains(
+                response, f'<input type="hidden" name="round" value="{number}">', html=True
+            )
 
     def test_each_download_has_its_type_and_a_file_name(self):
         for format in exports.FORMATS:

@@ -112,7 +112,10 @@ class FilterPageTests(BaseTestCase):
         response = self.client.get(self.url, {"as_of": "2021-12-31", "province": "30000"})
         self.assertContains(response, "Brugge")
         self.assertNotContains(response, '<td class="col-name">Lier</td>', html=False)
-        self.assertContains(response, "as_of=2021-12-31&amp;province=30000&amp;format=xlsx")
+        self.assertContains(response, "as_of=2021-12-31&amp;province=30000&amp;format=csv")
+        self.assertContains(
+            response, '<input type="hidden" name="province" value="30000">', html=True
+        )
         self.assertContains(response, 'href="?as_of=2021-12-31&amp;province=30000"')
         csv = self.client.get(
             self.url, {"as_of": "2021-12-31", "province": "30000", "format": "csv"}

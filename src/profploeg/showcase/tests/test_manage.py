@@ -1,5 +1,8 @@
+from unittest import mock
+
 from django.urls import reverse
 
+from profploeg.showcase import views
 from profploeg.showcase.models import Case
 from profploeg.test import PASSWORD, make_programme
 
@@ -30,6 +33,19 @@ class ManageTests(ShowcaseTestCase):
         page = self.client.get(reverse("showcase:manage"), {"programme": other.pk})
         self.assertEqual(list(page.context["cases"]), [])
         self.assertEqual(list(page.context["candidates"]), [])
+
+    def test_every_case_is_a_page_away(self):
+        cases = [self.draft(), self.draft(self.brugge, title="Een markt die werkt")]
+        self.login(self.staff)
+        with mock.patch.object(views, "MANAGE_PAGE_SIZE", 1):
+            first = self.client.get(reverse("showcase:manage"), {"programme": self.programme.pk})
+            second = self.client.get(
+                reverse("showcase:manage"), {"programme": self.programme.pk, "page": 2}
+            )
+        self.assertCountEqual(list(first.context["cases"]) + list(second.context["cases"]), cases)
+        self.assertContains(
+            first, f'href="?programme={self.programme.pk}&amp;page=2" rel="next"', html=False
+        )
 
     def test_the_whole_workflow_through_the_pages(self):
         case = self.draft()

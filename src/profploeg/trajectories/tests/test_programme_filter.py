@@ -47,7 +47,7 @@ class ProgrammeFilterTests(TrajectoryTestCase):
         self.client.force_login(self.staff)
         page = self.client.get("/trajectories/", {"programme": 9999})
         self.assertEqual(list(page.context["trajectories"]), [self.lier_trajectory])
-        self.assertTrue(page.context["choose_programme"].errors)
+        self.assertTrue(page.context["filters"].errors)
 
     def test_the_person_day_list_keeps_the_programme_asked_for(self):
         self.client.force_login(self.expert)

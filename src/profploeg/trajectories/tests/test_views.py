@@ -258,7 +258,7 @@ class PersonDayPageTests(TrajectoryTestCase):
         )
         self.login(self.expert)
         first = self.client.get(reverse("trajectories:days"))
-        self.assertContains(first, "Page 1 of 2 (105 entries)")
+        self.assertContains(first, "Page 1 of 2 (1–100 of 105)")
         self.assertEqual(len(first.context["entries"].object_list), 100)
         second = self.client.get(reverse("trajectories:days"), {"page": 2})
         self.assertEqual(len(second.context["entries"].object_list), 5)

@@ -2,12 +2,14 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from profploeg.applications.models import Application
+from profploeg.lib.progress import no_progress, terminal_progress
 from profploeg.lib.spreadsheets import CSV_DIALECTS
 from profploeg.programmes.models import Programme
 from profploeg.reports import exports
-from profploeg.reports.status import programme_for, status_report
+from profploeg.reports.status import programme_for
 
 
 class Command(BaseCommand):
@@ -92,18 +94,30 @@ class Command(BaseCommand):
             raise CommandError("Binary formats need --output FILE.")
         if annex and format not in exports.ANNEX_FORMATS:
             raise CommandError(f"The annex comes as {', '.join(sorted(exports.ANNEX_FORMATS))}.")
-        data = status_report(
-            programme=chosen,
+        # Progress on a terminal only (on stderr, as curl does): output to a pipe or a log
+        # stays clean.
+        interactive = self.stderr.isatty()
+        progress = terminal_progress(self.stderr._out, gettext) if interactive else no_progress
+        export = exports.export_status(
+            chosen,
             as_of=as_of,
+            format=format,
             round_number=round_number,
-            province=province,
-            status=status_filter,
-            theme=theme,
-            expert=expert,
+            annex=annex,
+            filters={
+                "province": province,
+                "status": status_filter,
+                "theme": theme,
+                "expert": expert,
+            },
+            table=table,
+            dialect=CSV_DIALECTS[dialect],
+            progress=progress,
         )
-        content = exports.render(
-            data, format, table=table, annex=annex, dialect=CSV_DIALECTS[dialect]
-        )
+        content = export.content
+        if interactive:
+            progress(100, gettext_noop("Ready"))
+            self.stderr.write("")
         if output:
             mode = "wb" if isinstance(content, bytes) else "w"
             with open(
