@@ -1,4 +1,5 @@
-"""Glue between forms and services, shared by the apps' views."""
+"""Glue between forms and services, and a select widget cheap enough for the filters above a
+long table, shared by the apps' views."""
 
 from collections.abc import Callable
 from html import escape
