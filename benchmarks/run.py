@@ -21,6 +21,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 HERE = Path(__file__).resolve().parent
 SIZED = ["round_table", "budget_monitor", "status_report"]
@@ -60,7 +61,9 @@ class ThrowAwayPostgres:
     def __enter__(self) -> str:
         self.execute(f'CREATE DATABASE "{self.name}"')
         s = self.settings
-        credentials = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+        credentials = quote(s["USER"], safe="") + (
+            f":{quote(s['PASSWORD'], safe='')}" if s["PASSWORD"] else ""
+        )
         return f"postgres://{credentials}@{s['HOST']}:{s['PORT'] or 5432}/{self.name}"
 
     def __exit__(self, *exc) -> None:
