@@ -3,7 +3,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run install axe test screenshots lint demo messages clean
+.PHONY: run install axe test bench screenshots lint demo messages clean
 
 # Links in mails and open data point at the address that serves them (SITE_URL).
 run: install
@@ -32,6 +32,12 @@ test: install axe
 	$(BIN)/ruff check src benchmarks
 	$(BIN)/profploeg makemigrations --check --dry-run
 	$(BIN)/profploeg test profploeg --parallel 2 --noinput
+
+# Every benchmark at 1x, 10x and 100x the demo (benchmarks/README.md), on SQLite and, when
+# DATABASE_URL points at PostgreSQL, on a throw-away database there too: make bench SIZES="1 10".
+SIZES ?= 1 10 100
+bench: install
+	$(BIN)/python benchmarks/run.py $(SIZES)
 
 # The README's screenshots (docs/screenshots), taken of the demo in Chromium.
 screenshots: install

@@ -186,6 +186,11 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failures from one address over every username (someone trying many names) lock that address,
+# within the same cool-off; higher than the per-username limit, since a town hall's staff share
+# one address. axes has one limit for all its parameters, hence our own handler.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30)
+AXES_HANDLER = "profploeg.accounts.backends.AddressLimitHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "profploeg.accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "profploeg.accounts.backends.client_ip"
@@ -227,6 +232,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# An import's upload waits for its confirmation this long at most (it holds personal data);
+# `profploeg remove_unconfirmed_uploads` from the nightly timer deletes older ones.
+IMPORT_UPLOAD_HOURS = env_int("IMPORT_UPLOAD_HOURS", 24)
 # Uploaded files live outside the web root and are served only through permission-checked views.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 if sys.argv[1:2] == ["test"]:

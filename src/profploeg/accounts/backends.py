@@ -2,8 +2,13 @@
 
 import ipaddress
 
+from axes.attempts import get_cool_off_threshold
 from axes.backends import AxesStandaloneBackend
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_failure_limit
+from axes.models import AccessAttempt
 from django.conf import settings
+from django.db.models import Sum
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):
@@ -16,6 +21,32 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username, password, **kwargs)
+
+
+class AddressLimitHandler(AxesDatabaseHandler):
+    """axes' database handler, which counts failures per username and address, plus a limit on
+    an address's failures over every username (LOGIN_ADDRESS_FAILURE_LIMIT, within the same
+    cool-off): one address trying many usernames is locked out too.
+
+    axes 8 compares every lockout parameter with one AXES_FAILURE_LIMIT; its maintainers point
+    to a handler of one's own for a second limit (jazzband/django-axes#661). A good login still
+    forgives only that username's failures from the address, not those of other usernames."""
+
+    def get_failures(self, request, credentials: dict | None = None) -> int:
+        failures = super().get_failures(request, credentials)
+        address = getattr(request, "axes_ip_address", None)
+        if not address:
+            return failures
+        from_address = (
+            AccessAttempt.objects.filter(
+                ip_address=address, attempt_time__gte=get_cool_off_threshold(request)
+            ).aggregate(total=Sum("failures_since_start"))["total"]
+            or 0
+        )
+        if from_address >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
+            # Reported as the per-username limit reached: axes then locks out as it does for it.
+            return max(failures, get_failure_limit(request, credentials))
+        return failures
 
 
 def client_ip(request) -> str | None:

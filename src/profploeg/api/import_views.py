@@ -1,7 +1,8 @@
 """The staff page for a bulk import of applications: upload, preview with row errors, confirm.
 
 The upload waits between preview and confirmation in the media folder, under a random name in
-a folder of the user's own, and is removed once imported."""
+a folder of the user's own, and is removed once imported (or, never confirmed, by the nightly
+remove_unconfirmed_uploads after IMPORT_UPLOAD_HOURS: lib/uploads.py)."""
 
 import re
 import uuid
@@ -10,12 +11,12 @@ from pathlib import PurePath
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from profploeg.accounts.permissions import role_required
 from profploeg.applications.imports import ImportFailed, import_applications
+from profploeg.lib import uploads
 from profploeg.programmes.models import Programme
 
 from .forms import ImportForm
@@ -24,9 +25,7 @@ PENDING = re.compile(r"^[0-9a-f]{32}\.(csv|xlsx)$")
 
 
 def pending_path(user, name: str) -> str:
-    if not PENDING.match(name):
-        raise Http404
-    return f"imports/{user.pk}/{name}"
+    return uploads.pending_path(user, name, pattern=PENDING)
 
 
 @role_required("staff")

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from profploeg.lib.dates import BRUSSELS
+from profploeg.lib.forms import PlainSelect
 from profploeg.municipalities.models import Municipality, Province, municipality_matching
 from profploeg.programmes.models import Theme
 
@@ -212,14 +213,22 @@ class RoundFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("All"))] + Application.Status.choices, required=False
+        label=_("Status"),
+        choices=[("", _("All"))] + Application.Status.choices,
+        required=False,
+        widget=PlainSelect,
     )
     province = forms.ModelChoiceField(
-        label=_("Province"), queryset=Province.objects.all(), required=False, empty_label=_("All")
+        label=_("Province"),
+        queryset=Province.objects.all(),
+        required=False,
+        empty_label=_("All"),
+        widget=PlainSelect,
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
+        widget=PlainSelect,
         choices=[
             ("municipality", _("Municipality, A to Z")),
             ("-municipality", _("Municipality, Z to A")),

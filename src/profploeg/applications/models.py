@@ -1,10 +1,11 @@
 import datetime
 import uuid
+from collections import defaultdict
 from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from profploeg.lib.dates import end_of_day, local_date
@@ -61,6 +62,33 @@ class ApplicationQuerySet(models.QuerySet):
             .values("to_status")[:1]
         )
         return self.annotate(status_on=Subquery(latest)).filter(status_on__isnull=False)
+
+    def table_values(self) -> "ApplicationQuerySet":
+        """The columns of a round's table as plain values, without model instances."""
+        return self.values(
+            "pk",
+            "status",
+            "submitted_at",
+            refnis=F("municipality__refnis"),
+            municipality_name=F("municipality__name"),
+            merged_into_name=F("municipality__merged_into__name"),
+            province_name=F("municipality__province__name"),
+        )
+
+    def status_counts(self) -> dict[str, int]:
+        """How many applications have each status, counted by the database."""
+        return dict(self.order_by().values_list("status").annotate(n=Count("pk")))
+
+    def theme_names(self) -> dict[int, list[str]]:
+        """Each application's theme names in alphabetical order, in one query."""
+        names: dict[int, list[str]] = defaultdict(list)
+        for application_id, name in (
+            Application.themes.through.objects.filter(application__in=self.values("pk"))
+            .order_by("theme__name")
+            .values_list("application_id", "theme__name")
+        ):
+            names[application_id].append(name)
+        return names
 
     def awaiting_follow_up(self) -> "ApplicationQuerySet":
         """Inadmissible or deferred, and the province has not closed the follow-up."""

@@ -2,7 +2,7 @@ from pathlib import PurePath
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,12 +13,12 @@ from django.views.decorators.http import require_POST
 from profploeg.accounts.models import User
 from profploeg.accounts.permissions import role_required
 from profploeg.lib import formats
-from profploeg.lib.dates import BRUSSELS, local_date
+from profploeg.lib.dates import local_date
 from profploeg.lib.forms import attempt, posted
 from profploeg.lib.paging import paginate
 from profploeg.programmes.models import Programme, Round
 
-from . import services
+from . import round_table, services
 from .forms import (
     ApplicationForm,
     DecisionForm,
@@ -427,7 +427,8 @@ def query_with(request, **changes: str) -> str:
     return query.urlencode()
 
 
-ROUND_PAGE_SIZE = 100
+# A screen or two of rows; the counts above the table cover the whole round.
+ROUND_PAGE_SIZE = 50
 
 
 @role_required(*ROUND_ROLES)
@@ -436,26 +437,11 @@ def round_applications(request, round_id: int):
     round_ = get_object_or_404(Round.objects.select_related("programme"), pk=round_id)
     in_round = Application.objects.in_round(round_)
     form = RoundFilterForm(request.GET)
-    # Paged, so that the page costs the same at 40 or 4,000 applications.
-    page = paginate(
-        request,
-        form.filter(
-            in_round.select_related("municipality__province", "municipality__merged_into")
-            .defer("question")
-            .prefetch_related(Prefetch("themes", to_attr="theme_list"))
-        ),
-        ROUND_PAGE_SIZE,
-    )
-    applications = list(page.object_list)
-    # The table may hold thousands of rows: translate each status label once, not once per row,
-    # and format the Belgian date and time directly rather than through the template machinery.
-    labels = {value: str(label) for value, label in Status.choices}
-    for application in applications:
-        application.status_text = labels[application.status]
-        application.received_text = application.submitted_at.astimezone(BRUSSELS).strftime(
-            "%d/%m/%Y %H:%M"
-        )
-    counts = dict(in_round.order_by().values_list("status").annotate(n=Count("pk")))
+    # Paged, so that the page costs the same at 40 or 4,000 applications; the rows are read as
+    # values and written as HTML in one go (see round_table).
+    page = paginate(request, form.filter(in_round), ROUND_PAGE_SIZE)
+    applications = round_table.rows(page.object_list)
+    counts = in_round.status_counts()
     sort = form.current_sort
     return render(
         request,
@@ -465,6 +451,7 @@ def round_applications(request, round_id: int):
             "programme": round_.programme,
             "form": form,
             "applications": applications,
+            "table_body": round_table.body_html(applications),
             "page": page,
             "total": sum(counts.values()),
             "all_link": query_with(request, status=""),

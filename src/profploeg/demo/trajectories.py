@@ -13,10 +13,11 @@ amended EUR 2.04 million, rounds 1 and 2 within the original EUR 1.5 million.
 The history goes through the same services as a real agency's data (intake outcome, start,
 phases, person-days imported per expert, completion or stop, each on its own date), so it obeys
 the same rules; the moments they were recorded are then set to the days they describe.
-Deterministic (one seeded random.Random); `scale` multiplies the consortium and the budget for
-the benchmark."""
+Deterministic (one seeded random.Random); for the benchmarks, `scale` multiplies the consortium
+and the budget, and `workload` the person-days of each trajectory."""
 
 import datetime
+import math
 import random
 import uuid
 from collections import defaultdict
@@ -151,62 +152,81 @@ def half_days(value: float, least: str = "0.5") -> Decimal:
 
 def load_consortium(rng: random.Random, scale: int, by: User) -> list[Expert]:
     """Ten organisations with their experts (× scale) and day rates, indexed in 2023; an expert
-    that exists already is kept as it is."""
+    that exists already is kept as it is. Written in bulk: the benchmarks' consortium has
+    thousands of experts."""
     areas = {}
     for slug, name in AREAS:
         areas[slug], _created = ExpertiseArea.objects.get_or_create(
             slug=slug, defaults={"name": name}
         )
     demo_expert = User.objects.filter(username="expert", role=User.Role.EXPERT).first()
-    experts, rates = [], []
-    for name, expertise, lead, people in CONSORTIUM:
+    people = []
+    for name, expertise, lead, persons in CONSORTIUM:
         organisation, _created = Organisation.objects.get_or_create(
             name=name, defaults={"is_lead_partner": lead}
         )
         for copy in range(scale):
-            for person in people:
+            for person in persons:
                 full_name = person if copy == 0 else f"{person} ({copy + 1})"
+                email = f"{person.split()[-1].lower()}.{copy}@profploeg.demo"
                 base = Decimal(rng.randrange(780, 1160, 10))
-                expert, created = Expert.objects.select_related("organisation").get_or_create(
-                    email=f"{person.split()[-1].lower()}.{copy}@profploeg.demo",
-                    defaults={
-                        "name": full_name,
-                        "organisation": organisation,
-                        "user": demo_expert
-                        if demo_expert and full_name == "Pieter Claes"
-                        else None,
-                    },
-                )
-                experts.append(expert)
-                if not created:
-                    continue
-                expert.expertise_areas.set([areas[slug] for slug in expertise])
-                rates += [
-                    DayRate(expert=expert, valid_from=D(2021, 6, 1), rate_eur=base, created_by=by),
-                    DayRate(
-                        expert=expert,
-                        valid_from=INDEXATION,
-                        rate_eur=(base * Decimal("1.04")).quantize(Decimal("1")),
-                        created_by=by,
-                    ),
-                ]
-    DayRate.objects.bulk_create(rates)
+                people.append((organisation, expertise, full_name, email, base))
+    known = {
+        expert.email: expert
+        for expert in Expert.objects.select_related("organisation").filter(
+            email__in=[email for *_rest, email, _base in people]
+        )
+    }
+    experts, new = [], []
+    for organisation, expertise, full_name, email, base in people:
+        if email not in known:
+            known[email] = Expert(
+                name=full_name,
+                email=email,
+                organisation=organisation,
+                user=demo_expert if demo_expert and full_name == "Pieter Claes" else None,
+            )
+            new.append((known[email], expertise, base))
+        experts.append(known[email])
+    Expert.objects.bulk_create([expert for expert, _expertise, _base in new], batch_size=2000)
+    Expert.expertise_areas.through.objects.bulk_create(
+        [
+            Expert.expertise_areas.through(expert_id=expert.pk, expertisearea_id=areas[slug].pk)
+            for expert, expertise, _base in new
+            for slug in expertise
+        ],
+        batch_size=5000,
+    )
+    rates = []
+    for expert, _expertise, base in new:
+        rates += [
+            DayRate(expert=expert, valid_from=D(2021, 6, 1), rate_eur=base, created_by=by),
+            DayRate(
+                expert=expert,
+                valid_from=INDEXATION,
+                rate_eur=(base * Decimal("1.04")).quantize(Decimal("1")),
+                created_by=by,
+            ),
+        ]
+    DayRate.objects.bulk_create(rates, batch_size=5000)
     return experts
 
 
-def load_offer(programme: Programme, *, scale: int = 1) -> Offer:
+def load_offer(programme: Programme, *, scale: int = 1, workload: float = 1.0) -> Offer:
     """The consortium's offer of June 2021 (EUR 1.5 million, 83 trajectories of 17.5 person-days
-    on average), amended on 20 May 2022 for a third round (EUR 2.04 million, 113)."""
+    on average), amended on 20 May 2022 for a third round (EUR 2.04 million, 113); the money
+    and the average days grow with `workload`."""
     existing = Offer.objects.filter(programme=programme).first()
     if existing is not None:
         return existing
     staff = User.objects.filter(role=User.Role.STAFF).order_by("pk").first()
+    more = Decimal(str(workload))
     offer = services.create_offer(
         by=staff,
         programme=programme,
-        total_eur=Decimal("1500000.00") * scale,
+        total_eur=(Decimal("1500000.00") * scale * more).quantize(Decimal("0.01")),
         capacity=83 * scale,
-        average_person_days=Decimal("17.5"),
+        average_person_days=(Decimal("17.5") * more).quantize(Decimal("0.1")),
         valid_from=D(2021, 6, 28),
         valid_until=D(2024, 12, 31),
     )
@@ -214,7 +234,7 @@ def load_offer(programme: Programme, *, scale: int = 1) -> Offer:
         by=staff,
         offer=offer,
         effective_on=D(2022, 5, 20),
-        total_eur=Decimal("2040000.00") * scale,
+        total_eur=(Decimal("2040000.00") * scale * more).quantize(Decimal("0.01")),
         capacity=113 * scale,
         reason="Beslissing van de minister: bijkomende middelen voor een derde ronde van "
         "ongeveer 30 gemeenten.",
@@ -277,7 +297,9 @@ class Plan:
     entries: list[PersonDayEntry] = field(default_factory=list)
 
 
-def plan_guidance(rng: random.Random, application, index: int, experts, keep) -> Plan:
+def plan_guidance(
+    rng: random.Random, application, index: int, experts, keep, workload: float = 1.0
+) -> Plan:
     when = schedule(rng, application.round.deadline, index)
     start, planned_end = when["start"], when["planned_end"]
     stopped = index % STOP_EVERY == STOP_EVERY // 3 and application.pk not in keep
@@ -301,8 +323,14 @@ def plan_guidance(rng: random.Random, application, index: int, experts, keep) ->
             start + datetime.timedelta(days=int(span * rng.uniform(0.6, 0.75))),
         ]
     coordinators, organisations = experts
-    total = half_days(rng.triangular(10, 22, 19))
-    coordination = half_days(rng.uniform(2, 3.5))
+    total = rng.triangular(10, 22, 19)
+    coordination = rng.uniform(2, 3.5)
+    if workload != 1:
+        # The benchmarks' larger trajectories vary more: from half to one and a half times the
+        # average. Drawn only then, so that the demo's random sequence stays as it was.
+        factor = workload * rng.uniform(0.5, 1.5)
+        total, coordination = total * factor, coordination * factor
+    total, coordination = half_days(total), half_days(coordination)
     chosen = rng.sample(sorted(organisations), 2 if rng.random() < 0.45 else 3)
     weights = [rng.uniform(0.7, 1.3) for _ in chosen]
     team = [(rng.choice(coordinators), coordination)]
@@ -334,12 +362,19 @@ def plan_guidance(rng: random.Random, application, index: int, experts, keep) ->
 
 
 def load_trajectories(
-    programme: Programme, *, scale: int = 1, seed: int = 2022, through_services: bool = True
+    programme: Programme,
+    *,
+    scale: int = 1,
+    seed: int = 2022,
+    through_services: bool = True,
+    workload: float = 1.0,
 ) -> Offer:
     """The offer, the consortium and the guidance of every accepted application that has none
     yet (idempotent). `through_services=False` writes the same history in bulk without the
-    services' checks: the benchmark's 100x would take an hour otherwise."""
-    offer = load_offer(programme, scale=scale)
+    services' checks: the benchmark's 100x would take an hour otherwise. `workload` multiplies
+    each trajectory's person-days on average (the demo's trajectories have about 17.5 days in
+    some 24 entries), and the consortium and the offer with them; 1 is the demo."""
+    offer = load_offer(programme, scale=scale, workload=workload)
     applications = list(
         Application.objects.filter(round__programme=programme, status=Application.Status.ACCEPTED)
         .exclude(intakes__isnull=False)
@@ -350,7 +385,8 @@ def load_trajectories(
         return offer
     rng = random.Random(seed)
     staff = User.objects.filter(role=User.Role.STAFF).order_by("pk").first()
-    consortium = load_consortium(rng, scale, staff)
+    # More work needs more experts: one person registers at most one day on a date.
+    consortium = load_consortium(rng, scale * math.ceil(workload), staff)
     coordinators = [e for e in consortium if e.organisation.is_lead_partner]
     organisations: dict[str, list[Expert]] = defaultdict(list)
     for expert in consortium:
@@ -366,7 +402,7 @@ def load_trajectories(
         ).values_list("pk", flat=True)
     )
     plans = [
-        plan_guidance(rng, application, index, (coordinators, organisations), keep)
+        plan_guidance(rng, application, index, (coordinators, organisations), keep, workload)
         for index, application in enumerate(applications)
     ]
     used: dict[tuple[int, datetime.date], Decimal] = defaultdict(Decimal)
@@ -624,23 +660,24 @@ def write_in_bulk(plans: list[Plan], intakes: list[Intake], staff: User) -> list
 
 
 def date_records(trajectories: list[Trajectory]) -> None:
-    """Each record was made on the day it describes (the services stamp today)."""
-    events = list(TrajectoryEvent.objects.filter(trajectory__in=trajectories))
-    for event in events:
-        event.recorded_at = at_brussels(event.effective_on, 17)
-    TrajectoryEvent.objects.bulk_update(events, ["recorded_at"], batch_size=2000)
-    entries = list(PersonDayEntry.objects.filter(trajectory__in=trajectories))
-    for entry in entries:
-        entry.created_at = at_brussels(entry.date, 18)
-    PersonDayEntry.objects.bulk_update(entries, ["created_at"], batch_size=2000)
-    for model, scope in (
-        (PlanChange, {"assignment__trajectory__in": trajectories}),
-        (ExpectedEnd, {"trajectory__in": trajectories}),
+    """Each record was made on the day it describes (the services stamp today): one update per
+    day rather than one row at a time, for the benchmarks' hundreds of thousands of entries."""
+    ids = [trajectory.pk for trajectory in trajectories]
+    for model, trajectory, day_field, stamp, hour in (
+        (TrajectoryEvent, "trajectory", "effective_on", "recorded_at", 17),
+        (PersonDayEntry, "trajectory", "date", "created_at", 18),
+        (PlanChange, "assignment__trajectory", "effective_on", "recorded_at", 16),
+        (ExpectedEnd, "trajectory", "effective_on", "recorded_at", 16),
     ):
-        rows = list(model.objects.filter(**scope))
-        for row in rows:
-            row.recorded_at = at_brussels(row.effective_on, 16)
-        model.objects.bulk_update(rows, ["recorded_at"], batch_size=2000)
+        by_day: dict[datetime.date, list[int]] = defaultdict(list)
+        rows = model.objects.filter(**{f"{trajectory}__in": ids}).values_list("pk", day_field)
+        for pk, day in rows:
+            by_day[day].append(pk)
+        for day, pks in by_day.items():
+            for start in range(0, len(pks), 2000):
+                model.objects.filter(pk__in=pks[start : start + 2000]).update(
+                    **{stamp: at_brussels(day, hour)}
+                )
 
 
 def spread_entries(rng, plan: Plan, expert: Expert, target: Decimal, used) -> list:

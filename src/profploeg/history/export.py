@@ -19,6 +19,7 @@ from profploeg.applications.models import Application, Referral, Transition
 from profploeg.evaluations.models import Answer, Indicator, Invitation, MeasureAnswer
 from profploeg.lib.dates import BRUSSELS
 from profploeg.lib.progress import Progress, no_progress
+from profploeg.lib.spreadsheets import append_row
 from profploeg.programmes.models import Programme, Theme
 from profploeg.showcase.models import Case, CaseEvent
 from profploeg.trajectories.models import (
@@ -38,11 +39,10 @@ from profploeg.trajectories.models import (
 
 from .layout import DATE, DATETIME, SHEETS, Sheet
 
-FORMULA_START = ("=", "+", "-", "@")
-
 
 def cell(value, kind: str):
-    """A value as the cell should hold it: naive Belgian moments, numbers, neutralised text."""
+    """A value as the cell should hold it: naive Belgian moments, numbers, text (kept from
+    becoming a formula by append_row)."""
     if value is None or value == "":
         return None
     if kind == DATETIME and isinstance(value, datetime.datetime) and value.tzinfo is None:
@@ -53,9 +53,6 @@ def cell(value, kind: str):
         return value.date()
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, str) and value.startswith(FORMULA_START) and len(value) > 1:
-        # Text that a spreadsheet would run as a formula; the import strips the quote again.
-        return "'" + value
     return value
 
 
@@ -89,7 +86,7 @@ def new_workbook() -> tuple[Workbook, dict]:
 
 
 def append(worksheet, sheet: Sheet, row: dict) -> None:
-    worksheet.append([cell(row.get(column.key), column.kind) for column in sheet.columns])
+    append_row(worksheet, [cell(row.get(column.key), column.kind) for column in sheet.columns])
     for index, column in enumerate(sheet.columns, start=1):
         target = worksheet.cell(row=worksheet.max_row, column=index)
         if column.kind == DATE:

@@ -10,12 +10,13 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from profploeg.accounts.permissions import role_required
+from profploeg.lib import uploads
 from profploeg.programmes.models import Programme
 
 from .export import export_history, template_workbook
@@ -27,9 +28,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def pending_path(user, name: str) -> str:
-    if not PENDING.match(name):
-        raise Http404
-    return f"imports/{user.pk}/history-{name}"
+    return uploads.pending_path(user, name, pattern=PENDING, prefix="history-")
 
 
 def workbook_response(content: bytes, filename: str) -> HttpResponse:

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from profploeg.applications.imports import parse_received_at
 from profploeg.lib.dates import BRUSSELS
-from profploeg.lib.tables import cell_text, is_blank
+from profploeg.lib.spreadsheets import FORMULA_STARTS
+from profploeg.lib.tables import cell_text, is_blank, xlsx_rows
 
 from .layout import BOOL, DATE, DATETIME, DECIMAL, INT, SHEETS, Sheet
 
@@ -111,8 +112,9 @@ def parse(value, kind: str):
         raise ValueError(_("Write ja or nee (yes or no)."))
     text = value if isinstance(value, str) else cell_text(value)
     text = text.strip()
-    # The export puts a quote before text a spreadsheet would run as a formula.
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+    # Exports before lib.spreadsheets.append_row put a quote before text that a spreadsheet
+    # would run as a formula.
+    if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_STARTS):
         text = text[1:]
     return text
 
@@ -143,7 +145,8 @@ def read_workbook(content: bytes) -> tuple[dict[str, list[Row]], list[RowError]]
                     )
                 )
             continue
-        table = worksheet.iter_rows(values_only=True)
+        # As stored, cut at lib.tables' column limit: not as a hostile file's declared size.
+        table = xlsx_rows(worksheet)
         header = next(table, None) or ()
         names = [cell_text(name).lower() for name in header]
         index = {}
@@ -163,11 +166,12 @@ def read_workbook(content: bytes) -> tuple[dict[str, list[Row]], list[RowError]]
                 )
         for number, values in enumerate(table, start=2):
             values = list(values)
-            if is_blank(values):
-                continue
+            # Blank rows count too: a cell a million rows down is no reason to read them all.
             if number > MAX_ROWS:
                 errors.append(RowError(sheet.dutch, number, "", _("Too many rows.")))
                 break
+            if is_blank(values):
+                continue
             row = Row(sheet, number)
             for column in sheet.columns:
                 position = index.get(column.key)

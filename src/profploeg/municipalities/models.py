@@ -84,12 +84,14 @@ class Municipality(models.Model):
 
     @property
     def display_then_and_now(self) -> str:
-        if self.merged_into_id:
-            return gettext("%(name)s (now %(now)s)") % {
-                "name": self.name,
-                "now": self.merged_into.name,
-            }
-        return self.name
+        return then_and_now(self.name, self.merged_into.name if self.merged_into_id else None)
+
+
+def then_and_now(name: str, now: str | None) -> str:
+    """A municipality's name, with the one it merged into: "Kortessem (now Hasselt)"."""
+    if now:
+        return gettext("%(name)s (now %(now)s)") % {"name": name, "now": now}
+    return name
 
 
 class MunicipalityBoundary(models.Model):

@@ -585,6 +585,8 @@ def record_intake_outcome(
         raise ValidationError(_("Each expert is assigned once; add up their person-days."))
     for assignment in assignments:
         check_half_days(assignment.planned_days, "assignments")
+    if by.role != User.Role.STAFF:
+        check_expert_plan(intake, sum(a.planned_days for a in assignments))
     intake.status = Intake.Status.HELD
     intake.held_on = held_on
     intake.agreed_question = agreed_question
@@ -620,6 +622,27 @@ def record_intake_outcome(
     )
     record_event(trajectory, from_status="", on=held_on, by=by, note=_("Intake held"))
     return trajectory
+
+
+def check_expert_plan(intake: Intake, planned: Decimal) -> None:
+    """An expert plans a trajectory within the average trajectory the offer was priced on;
+    a larger plan commits money beyond the offer and is for programme staff to agree (they
+    record the intake, or raise the plan afterwards with its reason)."""
+    ceiling = (
+        Offer.objects.filter(programme=intake.application.round.programme_id)
+        .values_list("average_person_days", flat=True)
+        .first()
+    )
+    if ceiling is not None and planned > ceiling:
+        raise ValidationError(
+            {
+                "assignments": _(
+                    "%(planned)s person-days is more than the %(ceiling)s of the average "
+                    "trajectory in the offer: programme staff agree a larger plan."
+                )
+                % {"planned": formats.days(planned), "ceiling": formats.days(ceiling)}
+            }
+        )
 
 
 # Trajectories

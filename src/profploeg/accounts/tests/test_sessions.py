@@ -65,6 +65,59 @@ class LoginThrottlingTests(BaseTestCase):
             self.assertEqual(self.log_in(PASSWORD).status_code, 429)
 
 
+class AddressLockoutTests(BaseTestCase):
+    """One address trying many usernames is locked out, with a limit of its own."""
+
+    def fail_as(self, username: str, address: str = "192.0.2.10"):
+        return Client().post(
+            "/accounts/login/",
+            {"username": username, "password": "wrong"},
+            REMOTE_ADDR=address,
+        )
+
+    def log_in(self, address: str):
+        return Client().post(
+            "/accounts/login/", {"username": "sam", "password": PASSWORD}, REMOTE_ADDR=address
+        )
+
+    def test_failures_over_many_usernames_lock_the_address(self):
+        limit = settings.LOGIN_ADDRESS_FAILURE_LIMIT
+        self.assertGreater(limit, settings.AXES_FAILURE_LIMIT)
+        for number in range(limit - 1):
+            self.assertEqual(self.fail_as(f"guess{number}").status_code, 200)
+        # One short of the limit, a real user on the same address still gets in.
+        self.assertEqual(self.log_in("192.0.2.10").status_code, 302)
+
+        self.assertEqual(self.fail_as("guess-last").status_code, 429)
+
+        locked = self.log_in("192.0.2.10")
+        self.assertEqual(locked.status_code, 429)
+        self.assertContains(locked, "Probeer het opnieuw over 15 minuten", status_code=429)
+        self.assertEqual(self.log_in("192.0.2.99").status_code, 302)
+
+    def test_a_good_login_does_not_forgive_the_failures_of_other_usernames(self):
+        with self.settings(LOGIN_ADDRESS_FAILURE_LIMIT=8):
+            for number in range(7):
+                self.fail_as(f"guess{number}")
+            self.assertEqual(self.log_in("192.0.2.10").status_code, 302)
+            self.fail_as("guess-last")
+            self.assertEqual(self.log_in("192.0.2.10").status_code, 429)
+
+    def test_the_address_lock_ends_with_the_cool_off(self):
+        with self.settings(LOGIN_ADDRESS_FAILURE_LIMIT=8):
+            for number in range(8):
+                self.fail_as(f"guess{number}")
+            self.assertEqual(self.log_in("192.0.2.10").status_code, 429)
+            with time_machine.travel(timezone.now() + datetime.timedelta(minutes=16)):
+                self.assertEqual(self.log_in("192.0.2.10").status_code, 302)
+
+    def test_the_per_username_limit_still_locks_first(self):
+        for _attempt in range(settings.AXES_FAILURE_LIMIT):
+            self.fail_as("sam")
+        self.assertEqual(self.log_in("192.0.2.10").status_code, 429)
+        self.assertEqual(self.fail_as("alice").status_code, 200)
+
+
 class SessionTests(BaseTestCase):
     def test_sessions_expire_after_a_working_day(self):
         self.client.force_login(self.alice)
@@ -111,7 +164,8 @@ class SessionTests(BaseTestCase):
 class PrivateResponseTests(BaseTestCase):
     def test_pages_and_downloads_of_a_logged_in_user_are_never_stored(self):
         self.client.force_login(self.staff)
-        for url in ("/", "/programmes/", f"/reports/programmes/{self.programme.pk}/status/"):
+        status = f"/reports/programmes/{self.programme.pk}/status/"
+        for url in ("/", "/programmes/", status, f"{status}?format=csv", f"{status}?format=xlsx"):
             with self.subTest(url=url):
                 response = self.client.get(url)
                 self.assertIn("no-store", response.get("Cache-Control", ""))

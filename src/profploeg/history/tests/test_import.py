@@ -1,14 +1,20 @@
 import datetime
 import io
+import re
+import resource
+import time
+import zipfile
 from decimal import Decimal
 
 import openpyxl
 from django.core.exceptions import PermissionDenied
+from django.test import SimpleTestCase
 
 from profploeg.applications.models import Application, Message, Transition
 from profploeg.history.export import append, export_history, new_workbook, save, template_workbook
 from profploeg.history.layout import SHEETS, SHEETS_BY_KEY
 from profploeg.history.services import HistoryImportFailed, import_history
+from profploeg.history.workbook import MAX_ROWS, read_workbook
 from profploeg.programmes.models import Programme
 from profploeg.test import BaseTestCase
 from profploeg.trajectories.models import Assignment, Expert, PersonDayEntry
@@ -262,3 +268,43 @@ class HistoryImportTests(BaseTestCase):
             worksheet = book[sheet.dutch]
             self.assertEqual([c.value for c in worksheet[1]], [c.dutch for c in sheet.columns])
             self.assertEqual(worksheet.max_row, 2, sheet.dutch)
+
+
+def swollen(content: bytes, *, far_row: int) -> bytes:
+    """The workbook with every sheet declaring A1:XFD10000 and, on the first, one cell far
+    below: a few kilobytes that a careless reader pads out to millions of cells."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                text = re.sub(
+                    r'<dimension ref="[^"]*"', '<dimension ref="A1:XFD10000"', data.decode()
+                )
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    text = text.replace(
+                        "</sheetData>",
+                        f'<row r="{far_row}"><c r="A{far_row}" t="inlineStr"><is><t>x</t></is>'
+                        "</c></row></sheetData>",
+                    )
+                data = text.encode()
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+class HostileWorkbookTests(SimpleTestCase):
+    def test_a_declared_huge_sheet_and_a_cell_far_below_are_refused_within_bounds(self):
+        bomb = swollen(workbook(small_history()), far_row=1_000_000)
+        self.assertLess(len(bomb), 40_000)
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        started = time.monotonic()
+
+        rows, errors = read_workbook(bomb)
+
+        self.assertLess(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before, 100)
+        self.assertLess(time.monotonic() - started, 30)
+        self.assertEqual([(e.sheet, e.row) for e in errors], [("Programma", MAX_ROWS + 1)])
+        self.assertEqual(len(rows["programme"]), 1)
+        # Every other sheet was read as stored, not as declared.
+        self.assertEqual(len(rows["applications"]), len(small_history()["applications"]))

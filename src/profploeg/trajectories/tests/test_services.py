@@ -531,6 +531,47 @@ class ExpertPermissionTests(TrajectoryTestCase):
             )
 
 
+class ExpertPlanCeilingTests(TrajectoryTestCase):
+    """Issue 12: an expert planned 99,999.5 days. The offer is priced on 20 days a trajectory."""
+
+    def setUp(self):
+        self.intake = self.plan(self.accepted(municipality("Gent")), experts=[self.eva, self.ed])
+
+    def record(self, by, *planned: str):
+        return services.record_intake_outcome(
+            by=by,
+            intake=self.intake,
+            held_on=D(2021, 10, 5),
+            agreed_question="Vraag",
+            assignments=[
+                services.PlannedAssignment(expert, Decimal(days))
+                for expert, days in zip((self.eva, self.ed), planned, strict=False)
+            ],
+            planned_start=D(2022, 1, 10),
+            planned_end=D(2022, 9, 30),
+        )
+
+    def test_an_invited_expert_plans_up_to_the_offers_average_trajectory(self):
+        trajectory = self.record(self.ed_user, "12", "8")
+        self.assertEqual(
+            sum(a.planned_days for a in trajectory.assignments.all()),
+            self.offer.average_person_days,
+        )
+
+    def test_a_larger_plan_of_an_expert_is_refused_and_nothing_is_written(self):
+        for planned in (("99999.5",), ("12", "8.5")):
+            with self.subTest(planned=planned):
+                with self.assertRaisesMessage(ValidationError, "programme staff agree"):
+                    self.record(self.ed_user, *planned)
+        self.assertFalse(Trajectory.objects.filter(intake=self.intake).exists())
+        self.intake.refresh_from_db()
+        self.assertEqual(self.intake.status, Intake.Status.PLANNED)
+
+    def test_staff_may_agree_a_larger_plan(self):
+        trajectory = self.record(self.staff, "30")
+        self.assertEqual(trajectory.assignments.get().planned_days, Decimal("30"))
+
+
 class RegistrationOutsideTheOfferTests(TrajectoryTestCase):
     """Lier is planned from 10 January to 30 September 2022."""
 
