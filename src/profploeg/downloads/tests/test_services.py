@@ -55,7 +55,7 @@ class RequestTests(DownloadTestCase):
         ):
             with self.subTest(params=params), self.assertRaises(ValidationError):
                 self.ask(**params)
-        with self.assertRaisesMessage(ValidationError, "Unknown kind"):
+        with self.assertRaisesMessage(ValidationError, "Onbekend soort download"):
             services.request_download(user=self.staff, kind="everything", params={})
 
     def test_an_unknown_programme_is_refused(self):

@@ -64,8 +64,8 @@ class ProgressTests(BaseTestCase):
                 "--format", "docx", "--output", str(Path(folder) / "a.docx"), stderr=terminal,
             )  # fmt: skip
             shown = terminal.getvalue()
-            self.assertIn("\r  0 % Computing the report", shown)
-            self.assertIn("\r100 % Ready", shown)
+            self.assertIn("\r  0 % Het rapport berekenen", shown)
+            self.assertIn("\r100 % Klaar", shown)
             self.assertTrue(shown.endswith("\n"))
             self.assertTrue((Path(folder) / "a.docx").read_bytes().startswith(b"PK"))
 
