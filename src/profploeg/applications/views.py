@@ -16,6 +16,7 @@ from profploeg.lib import formats
 from profploeg.lib.dates import local_date
 from profploeg.lib.forms import attempt, posted
 from profploeg.lib.paging import paginate
+from profploeg.operations.versioning import cached
 from profploeg.programmes.models import Programme, Round
 
 from . import round_table, services
@@ -437,11 +438,24 @@ def round_applications(request, round_id: int):
     round_ = get_object_or_404(Round.objects.select_related("programme"), pk=round_id)
     in_round = Application.objects.in_round(round_)
     form = RoundFilterForm(request.GET)
-    # Paged, so that the page costs the same at 40 or 4,000 applications; the rows are read as
-    # values and written as HTML in one go (see round_table).
-    page = paginate(request, form.filter(in_round), ROUND_PAGE_SIZE)
-    applications = round_table.rows(page.object_list)
-    counts = in_round.status_counts()
+
+    def table() -> dict:
+        # Paged, so that the page costs the same at 40 or 4,000 applications; the rows are read
+        # as values and written as HTML in one go (see round_table).
+        chosen = form.filter(in_round)
+        page = paginate(request, chosen, ROUND_PAGE_SIZE)
+        return {
+            "rows": round_table.rows(page.object_list),
+            "count": page.paginator.count,
+            "counts": in_round.status_counts(),
+        }
+
+    # From the cache until the data changes (operations.versioning.cached).
+    parameters = tuple(sorted((key, request.GET.getlist(key)) for key in request.GET))
+    found = cached(("round", round_.pk, repr(parameters)), table)
+    # The page's links and position, from the number of rows alone.
+    page = paginate(request, range(found["count"]), ROUND_PAGE_SIZE)
+    applications, counts = found["rows"], found["counts"]
     sort = form.current_sort
     return render(
         request,

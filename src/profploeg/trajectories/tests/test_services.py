@@ -561,7 +561,9 @@ class ExpertPlanCeilingTests(TrajectoryTestCase):
     def test_a_larger_plan_of_an_expert_is_refused_and_nothing_is_written(self):
         for planned in (("99999.5",), ("12", "8.5")):
             with self.subTest(planned=planned):
-                with self.assertRaisesMessage(ValidationError, "een groter plan spreken programmamedewerkers af"):
+                with self.assertRaisesMessage(
+                    ValidationError, "een groter plan spreken programmamedewerkers af"
+                ):
                     self.record(self.ed_user, *planned)
         self.assertFalse(Trajectory.objects.filter(intake=self.intake).exists())
         self.intake.refresh_from_db()
