@@ -80,9 +80,10 @@ def renew(alias: str = "default") -> None:
 
 
 def current(alias: str = "default") -> str:
-    """The version now, as "token:number"."""
+    """The version now, as "token:number" (a write of this thread counted first)."""
     from .models import DataVersion
 
+    flush_all()
     row = DataVersion.objects.using(alias).filter(pk=1).values_list("token", "number").first()
     if row is None:
         renew(alias)
@@ -108,17 +109,28 @@ def resume(**kwargs) -> None:
 
 class Watcher:
     """The execute wrapper of one connection (one thread): schedules one bump per transaction
-    that wrote to a tracked table."""
+    that wrote to a tracked table.
+
+    On SQLite a write outside a transaction is counted just before the connection's next
+    statement, or when the request or the process ends (`flush_all`), not at once: an INSERT
+    with RETURNING is still in progress when it hands back, and SQLite cannot commit another
+    statement until its rows are read."""
 
     def __init__(self, alias: str):
         self.alias = alias
         self.pending = False
+        self.deferred = False
 
     def __call__(self, execute, sql, params, many, context):
+        if self.deferred:
+            self.flush()
         result = execute(sql, params, many, context)
         match = WRITE.match(sql)
         if match and not migrating and match.group(1) in tracked_tables():
             connection = connections[self.alias]
+            if connection.vendor == "sqlite" and not connection.in_atomic_block:
+                self.deferred = True
+                return result
             # Already scheduled for this transaction, unless a rollback dropped it since.
             scheduled = self.pending and any(
                 func == self.bump for _, func, _ in connection.run_on_commit
@@ -128,9 +140,32 @@ class Watcher:
                 transaction.on_commit(self.bump, using=self.alias)
         return result
 
+    def flush(self) -> None:
+        """Count a write made outside a transaction, if one waits."""
+        if self.deferred:
+            self.deferred = False
+            bump(self.alias)
+
     def bump(self) -> None:
         self.pending = False
         bump(self.alias)
+
+
+def flush_at_exit() -> None:
+    """A command that wrote outside a transaction and ends: count it (never fail the exit)."""
+    try:
+        flush_all()
+    except Exception:  # noqa: BLE001 - the process is ending; the next write counts anyway.
+        logger.warning("The data version could not be raised at exit.", exc_info=True)
+
+
+def flush_all(**kwargs) -> None:
+    """The writes waiting to be counted on this thread's connections (signal `request_finished`,
+    and at exit)."""
+    for connection in connections.all(initialized_only=True):
+        for wrapper in connection.execute_wrappers:
+            if isinstance(wrapper, Watcher):
+                wrapper.flush()
 
 
 def watch(sender, connection, **kwargs) -> None:
