@@ -335,7 +335,9 @@ def to_png(chart: Chart, scale: float = 2.0) -> bytes:
                 if len(hole) >= 3:
                     draw.polygon([xy(x, y) for x, y in hole], fill="white", outline=shape.stroke)
     out = io.BytesIO()
-    image.save(out, format="PNG")
+    # The fastest compression: a chart is flat colours, which compress well at any level, and
+    # level 6 (the default) took seconds for the charts of a large programme.
+    image.save(out, format="PNG", compress_level=1)
     return out.getvalue()
 
 

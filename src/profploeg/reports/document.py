@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from django.utils import translation
 from django.utils.formats import date_format
@@ -126,11 +127,12 @@ def blocks_told(document: "Document", progress: Progress, share: int = 95) -> It
     progress(share, gettext_noop("Saving the file"))
 
 
+@lru_cache(maxsize=16384)
 def dutch(function, *args):
     """A figure as lib/formats writes it in Belgian Dutch: the answer for Parliament is Dutch
-    whatever language is active where it is made (a page in English, a test, the CLI)."""
-    if translation.get_language() == "nl-be":
-        return function(*args)
+    whatever language is active where it is made (a page in English, a test, the CLI). Each
+    value is written once: a large report writes the same dates and amounts thousands of times,
+    and switching the language for each took seconds."""
     with translation.override("nl-be"):
         return function(*args)
 
