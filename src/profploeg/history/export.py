@@ -23,6 +23,7 @@ from profploeg.lib.spreadsheets import append_row
 from profploeg.programmes.models import Programme, Theme
 from profploeg.showcase.models import Case, CaseEvent
 from profploeg.trajectories.models import (
+    IN_FORCE,
     Assignment,
     DayRate,
     ExpectedEnd,
@@ -310,7 +311,7 @@ def history_rows(programme: Programme) -> dict[str, list[dict]]:
     for event in (
         TrajectoryEvent.objects.filter(**in_programme)
         .select_related(*related, "by")
-        .order_by("effective_on", "recorded_at", "pk")
+        .order_by(*IN_FORCE)
     ):
         rows["trajectory_events"].append(
             {
@@ -356,7 +357,7 @@ def history_rows(programme: Programme) -> dict[str, list[dict]]:
     for expected in (
         ExpectedEnd.objects.filter(**in_programme)
         .select_related(*related, "by")
-        .order_by("effective_on", "recorded_at", "pk")
+        .order_by(*IN_FORCE)
     ):
         rows["expected_ends"].append(
             {

@@ -27,7 +27,9 @@ def formatted_number(text: str, decimals: int, language: str | None) -> str:
     return number_format(Decimal(text), decimals, force_grouping=True)
 
 
-def local_date(value: datetime.date, format: str) -> str:
+def date_in_language(value: datetime.date, format: str) -> str:
+    """A date in the active language through Django's localisation (lib.dates.local_date is
+    another thing: the Belgian calendar day of a moment)."""
     if isinstance(value, datetime.datetime):
         return date_format(value, format)
     return formatted_date(value, format, get_language())
@@ -37,14 +39,14 @@ def day(value: datetime.date | datetime.datetime) -> str:
     """A date in running text: "7 februari 2022"."""
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
-    return local_date(value, "DATE_FORMAT")
+    return date_in_language(value, "DATE_FORMAT")
 
 
 def short_day(value: datetime.date | datetime.datetime) -> str:
     """A date in a table or a compact label: "07/02/2022"."""
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
-    return local_date(value, "SHORT_DATE_FORMAT")
+    return date_in_language(value, "SHORT_DATE_FORMAT")
 
 
 def moment(value: datetime.datetime) -> str:
@@ -56,7 +58,7 @@ def moment(value: datetime.datetime) -> str:
 
 def month(value: datetime.date) -> str:
     """A month on a chart axis or in a table: "02/2022"."""
-    return local_date(value, "m/Y")
+    return date_in_language(value, "m/Y")
 
 
 def number(value: Number, decimals: int | None = None) -> str:

@@ -20,6 +20,12 @@ HALF_DAY = Decimal("0.5")
 FULL_DAY = Decimal("1.0")
 
 
+# Recorded history takes effect in this order: the later effective date wins, and on the same
+# date the later record (then the later row). Every read of what was in force on a date sorts so.
+IN_FORCE = ("effective_on", "recorded_at", "pk")
+LATEST_FIRST = tuple(f"-{field}" for field in IN_FORCE)
+
+
 def entry_cost(prefix: str = "") -> ExpressionWrapper:
     """Days × the snapshotted rate of person-day entries, in the database."""
     return ExpressionWrapper(
@@ -476,7 +482,7 @@ class TrajectoryQuerySet(models.QuerySet):
         """Annotate `status_on` and `phase_on` from the recorded history at the end of that day."""
         latest = TrajectoryEvent.objects.filter(
             trajectory=OuterRef("pk"), effective_on__lte=day
-        ).order_by("-effective_on", "-recorded_at", "-pk")
+        ).order_by(*LATEST_FIRST)
         return self.annotate(
             status_on=Subquery(latest.values("to_status")[:1]),
             phase_on=Subquery(latest.values("phase")[:1]),
@@ -578,7 +584,7 @@ class TrajectoryEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
-        ordering = ["effective_on", "recorded_at", "pk"]
+        ordering = list(IN_FORCE)
         indexes = [models.Index(fields=["trajectory", "effective_on"])]
 
     def __str__(self) -> str:
@@ -593,7 +599,7 @@ def plan_in_force(day: datetime.date, assignment_ref: str = "pk") -> Subquery:
     effective by then (None before the first one)."""
     return Subquery(
         PlanChange.objects.filter(assignment=OuterRef(assignment_ref), effective_on__lte=day)
-        .order_by("-effective_on", "-recorded_at", "-pk")
+        .order_by(*LATEST_FIRST)
         .values("planned_days")[:1],
         output_field=models.DecimalField(**DAYS),
     )
@@ -656,7 +662,7 @@ class PlanChange(models.Model):
     recorded_at = models.DateTimeField(_("recorded at"))
 
     class Meta:
-        ordering = ["effective_on", "recorded_at", "pk"]
+        ordering = list(IN_FORCE)
         verbose_name = _("plan change")
         verbose_name_plural = _("plan changes")
         constraints = [
@@ -684,7 +690,7 @@ class ExpectedEnd(models.Model):
     recorded_at = models.DateTimeField(_("recorded at"))
 
     class Meta:
-        ordering = ["effective_on", "recorded_at", "pk"]
+        ordering = list(IN_FORCE)
         verbose_name = _("expected end")
         verbose_name_plural = _("expected ends")
         indexes = [models.Index(fields=["trajectory", "effective_on"])]

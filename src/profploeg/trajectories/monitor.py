@@ -56,6 +56,7 @@ from profploeg.applications.models import Application
 from profploeg.programmes.models import Programme
 
 from .models import (
+    IN_FORCE,
     Assignment,
     DayRate,
     ExpectedEnd,
@@ -126,7 +127,7 @@ def plans_on(programme: Programme, as_of: datetime.date) -> dict[int, Decimal]:
             assignment__trajectory__in=Trajectory.objects.in_programme(programme).values("pk"),
             effective_on__lte=as_of,
         )
-        .order_by("effective_on", "recorded_at", "pk")
+        .order_by(*IN_FORCE)
         .values_list("assignment_id", "planned_days")
     ):
         plans[assignment_id] = planned
@@ -142,7 +143,7 @@ def statuses_on(programme: Programme, as_of: datetime.date) -> dict[int, tuple[s
             trajectory__in=Trajectory.objects.in_programme(programme).values("pk"),
             effective_on__lte=as_of,
         )
-        .order_by("effective_on", "recorded_at", "pk")
+        .order_by(*IN_FORCE)
         .values_list("trajectory_id", "to_status", "phase")
     ):
         found[trajectory] = (status, phase)
@@ -552,7 +553,7 @@ def overrides(programme: Programme, as_of: datetime.date) -> dict[int, ExpectedE
     found = {}
     for row in ExpectedEnd.objects.filter(
         trajectory__application__round__programme=programme, effective_on__lte=as_of
-    ).order_by("effective_on", "recorded_at", "pk"):
+    ).order_by(*IN_FORCE):
         found[row.trajectory_id] = row
     return found
 
@@ -863,7 +864,7 @@ def burnup_points(programme, as_of, offer, total_now) -> list[BurnupPoint]:
     for assignment, since, planned in (
         PlanChange.objects.filter(assignment__trajectory__in=trajectories, effective_on__lte=as_of)
         .values_list("assignment_id", "effective_on", "planned_days")
-        .order_by("effective_on", "recorded_at", "pk")
+        .order_by(*IN_FORCE)
     ):
         plans[assignment].append((since, tenths(planned)))
     rates: dict[int, list] = defaultdict(list)

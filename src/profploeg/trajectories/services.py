@@ -21,6 +21,7 @@ from profploeg.programmes.models import Programme
 from .models import (
     FULL_DAY,
     HALF_DAY,
+    LATEST_FIRST,
     Assignment,
     DayRate,
     ExpectedEnd,
@@ -951,7 +952,7 @@ def outside_the_offer(trajectory: Trajectory, day: datetime.date) -> list[str]:
         )
     expected_end = (
         trajectory.expected_ends.filter(effective_on__lte=timezone.localdate())
-        .order_by("-effective_on", "-recorded_at", "-pk")
+        .order_by(*LATEST_FIRST)
         .values_list("expected_end", flat=True)
         .first()
     )

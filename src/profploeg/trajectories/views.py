@@ -43,6 +43,7 @@ from .forms import (
 )
 from .imports import read_rows
 from .models import (
+    LATEST_FIRST,
     Expert,
     Intake,
     IntakeForm,
@@ -143,10 +144,10 @@ def trajectory_detail(request, pk: int):
         context["plan_changes"] = (
             PlanChange.objects.filter(assignment__trajectory=trajectory)
             .select_related("assignment__expert", "by")
-            .order_by("-effective_on", "-recorded_at", "-pk")
+            .order_by(*LATEST_FIRST)
         )
         context["expected_ends"] = trajectory.expected_ends.select_related("by").order_by(
-            "-effective_on", "-recorded_at", "-pk"
+            *LATEST_FIRST
         )
     return render(request, "trajectories/trajectory_detail.html", context)
 

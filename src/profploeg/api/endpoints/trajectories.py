@@ -32,6 +32,7 @@ from profploeg.api.schemas import (
 )
 from profploeg.trajectories import services
 from profploeg.trajectories.models import (
+    IN_FORCE,
     Assignment,
     Expert,
     PersonDayEntry,
@@ -202,7 +203,7 @@ def trajectory_out(trajectory: Trajectory) -> dict:
 
 
 def trajectory_detail_out(trajectory: Trajectory) -> dict:
-    events = trajectory.events.select_related("by").order_by("effective_on", "recorded_at", "pk")
+    events = trajectory.events.select_related("by").order_by(*IN_FORCE)
     return {
         **trajectory_out(trajectory),
         "events": [
@@ -228,7 +229,7 @@ def trajectory_detail_out(trajectory: Trajectory) -> dict:
             }
             for change in PlanChange.objects.filter(assignment__trajectory=trajectory)
             .select_related("assignment__expert__organisation", "by")
-            .order_by("effective_on", "recorded_at", "pk")
+            .order_by(*IN_FORCE)
         ],
         "expected_ends": [
             {
@@ -238,9 +239,7 @@ def trajectory_detail_out(trajectory: Trajectory) -> dict:
                 "by": row.by.get_username() if row.by_id else None,
                 "recorded_at": row.recorded_at,
             }
-            for row in trajectory.expected_ends.select_related("by").order_by(
-                "effective_on", "recorded_at", "pk"
-            )
+            for row in trajectory.expected_ends.select_related("by").order_by(*IN_FORCE)
         ],
     }
 
